@@ -1,0 +1,58 @@
+"""Forms: a document's grids → performance-target tables, one module per layout.
+
+:func:`read_tables` segments a document into its tables and hands each to the
+layout that recognises it. A new layout is one module with ``recognise`` and
+``build`` and one line in :data:`LAYOUTS`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+from ..errors import InputError, UnknownLayout
+from ..model import TargetTable
+from ..readers.grid import Document
+from . import district
+from .segment import Segment, segments
+
+Build = Callable[[Segment, str, str | None], TargetTable]
+
+
+def _any_segment(seg: Segment) -> bool:
+    return True
+
+
+# (name, recognise, build), tried in order; the district layout reads whatever is left.
+LAYOUTS: list[tuple[str, Callable[[Segment], bool], Build]] = [
+    ("district", _any_segment, district.build),
+]
+
+
+def layout_of(seg: Segment) -> tuple[str, Build]:
+    for name, recognise, build in LAYOUTS:
+        if recognise(seg):
+            return name, build
+    raise UnknownLayout("表格不属于已知的版式", table=seg.index, line=seg.first_line)
+
+
+def read_tables(doc: Document) -> Iterator[TargetTable | InputError]:
+    """Every table of a document, or the error that kept one table from being read.
+
+    A bad table does not stop the others: each is yielded as a table or an error.
+    A document with no table at all raises :class:`UnknownLayout`.
+    """
+    segs = segments(doc)
+    if not segs:
+        raise UnknownLayout(
+            "未找到绩效目标表（没有“…绩效目标表”标题，也没有含“项目名称”的表格）",
+            file=doc.name,
+        )
+    for seg in segs:
+        try:
+            _, build = layout_of(seg)
+            yield build(seg, doc.name, doc.path or None)
+        except InputError as e:
+            yield e.located(file=doc.name, table=seg.index)
+
+
+__all__ = ["LAYOUTS", "read_tables", "segments"]

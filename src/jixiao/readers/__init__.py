@@ -1,0 +1,49 @@
+"""Readers: one per format, each turning a file into a :class:`~jixiao.readers.grid.Document`.
+
+A new format is one new module here and one line in :data:`READERS`.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+
+from ..errors import UnreadableFile
+from .grid import Block, Cell, Document, Grid, Paragraph
+from .text import read_text
+
+Reader = Callable[[str], Document]
+
+# Suffix → reader. Text extracted from PDFs comes as .txt (sometimes .text / .tsv).
+READERS: dict[str, Reader] = {
+    ".txt": read_text,
+    ".text": read_text,
+    ".tsv": read_text,
+}
+
+
+def reader_for(path: str) -> Reader | None:
+    return READERS.get(os.path.splitext(path)[1].lower())
+
+
+def read_document(path: str) -> Document:
+    """Read one file with the reader its suffix names."""
+    reader = reader_for(path)
+    if reader is None:
+        raise UnreadableFile(
+            f"不支持的文件类型 {os.path.splitext(path)[1] or '(无扩展名)'}",
+            file=os.path.basename(path),
+        )
+    return reader(path)
+
+
+__all__ = [
+    "READERS",
+    "Block",
+    "Cell",
+    "Document",
+    "Grid",
+    "Paragraph",
+    "read_document",
+    "reader_for",
+]
