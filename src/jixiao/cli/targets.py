@@ -41,13 +41,8 @@ def import_cmd(
     Example: jixiao import samples/seeds --db jixiao.db
     """
     store = open_store(db)
-    files = find_files(str(p) for p in paths)
+    files = [str(f) for f in find_files(str(p) for p in paths)]
     show_bar = not quiet and console_err.is_terminal and len(files) > 1
-
-    def report_line(o: FileOutcome) -> None:
-        for e in o.errors:
-            console_err.print(f"[red]错误[/red] {escape(e)}")
-
     if show_bar:
         with Progress(
             TextColumn("导入"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
@@ -56,24 +51,22 @@ def import_cmd(
             task = bar.add_task("", total=len(files))
 
             def progress(o: FileOutcome) -> None:
-                report_line(o)
                 bar.update(task, advance=1, description=escape(o.name))
 
-            report = import_paths([str(f) for f in files], store, workers=workers,
-                                  progress=progress)
+            report = import_paths(files, store, workers=workers, progress=progress)
     else:
-        report = import_paths([str(f) for f in files], store, workers=workers,
-                              progress=report_line)
+        report = import_paths(files, store, workers=workers)
     if not quiet:
-        parts = [f"文件 {len(report.files)} 个", f"导入表 {report.tables} 张"]
+        parts = [f"读取文件 {len(report.files)} 个", f"导入表 {report.tables} 张"]
         for status, word in (("imported", "新导入"), ("replaced", "已更新"),
                              ("unchanged", "未变化"), ("refused", "拒收")):
             if report.count(status):
-                parts.append(f"{word} {report.count(status)}")
-        parts.append(f"库中共 {store.count()} 张")
-        console.print("，".join(parts))
-        for f in report.refused:
-            console.print(f"  拒收 {escape(f.name)}：{escape(f.errors[0]) if f.errors else ''}")
+                parts.append(f"{word} {report.count(status)} 个")
+        parts.append(f"库中共 {store.count()} 张表")
+        console.print("，".join(parts), soft_wrap=True)
+    # One line per problem, naming file, table and line; never a traceback.
+    for e in report.errors:
+        console_err.print(f"[red]错误[/red] {escape(e)}", soft_wrap=True)
     if not report.ok:
         raise typer.Exit(1)
 
