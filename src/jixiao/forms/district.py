@@ -31,8 +31,13 @@ from .values import (
 )
 
 _TEXT_FIELDS = ("department", "implementer", "project", "overview", "basis", "goal")
-_NUMBER_FIELDS = ("execution_weight", "funds.total", "funds.superior", "funds.district",
-                  "funds.other")
+_NUMBER_FIELDS = (
+    "execution_weight",
+    "funds.total",
+    "funds.superior",
+    "funds.district",
+    "funds.other",
+)
 CANONICAL_COLUMNS = ("name", "operator", "value", "unit", "score", "core")
 
 
@@ -42,8 +47,9 @@ def header_columns(row: list[str]) -> dict[str, int] | None:
     A header repeats a column name where extraction damaged it (``指标性质 | 指标性质``
     where ``指标名称`` was meant); the missing column then takes the first duplicate.
     """
-    found: list[tuple[int, str]] = [(i, k) for i, c in enumerate(row)
-                                    if c and (k := column_of(c)) is not None]
+    found: list[tuple[int, str]] = [
+        (i, k) for i, c in enumerate(row) if c and (k := column_of(c)) is not None
+    ]
     keys = [k for _, k in found]
     if len(set(keys)) < 3 or "value" not in keys:
         return None
@@ -140,8 +146,9 @@ def build(seg: Segment, file: str, path: str | None = None) -> TargetTable:
                 continue
             if k.startswith("contact."):
                 v = _value_after(row, c)
-                read_contact([f"{'联系人' if k == 'contact.name' else '联系电话'}：{v or ''}"],
-                             contact)
+                read_contact(
+                    [f"{'联系人' if k == 'contact.name' else '联系电话'}：{v or ''}"], contact
+                )
                 continue
             if k in values:
                 continue
@@ -160,11 +167,16 @@ def build(seg: Segment, file: str, path: str | None = None) -> TargetTable:
     if not project:
         raise TruncatedTable("缺少项目名称", file=file, table=seg.index, line=where_line)
     if cols is None:
-        raise TruncatedTable("缺少绩效指标部分（表格在指标之前中断）", file=file,
-                             table=seg.index, line=grid.last_line)
+        raise TruncatedTable(
+            "缺少绩效指标部分（表格在指标之前中断）",
+            file=file,
+            table=seg.index,
+            line=grid.last_line,
+        )
     if not indicators:
-        raise TruncatedTable("绩效指标部分没有任何指标行", file=file, table=seg.index,
-                             line=grid.last_line)
+        raise TruncatedTable(
+            "绩效指标部分没有任何指标行", file=file, table=seg.index, line=grid.last_line
+        )
 
     if seg.last and not seg.notes and header is not None and "score" in cols:
         # The file ends inside the indicator block with nothing after it: when the
@@ -174,7 +186,9 @@ def build(seg: Segment, file: str, path: str | None = None) -> TargetTable:
         if declared is not None and got < declared:
             raise TruncatedTable(
                 f"文件在指标部分中途结束（分值合计 {got:g}，表头为 {declared:g} 分）",
-                file=file, table=seg.index, line=grid.last_line,
+                file=file,
+                table=seg.index,
+                line=grid.last_line,
             )
 
     read_contact([p.text for p in seg.notes], contact)
@@ -220,8 +234,12 @@ def build(seg: Segment, file: str, path: str | None = None) -> TargetTable:
         extra=extra,
         contact=contact,
         source=Source.model_construct(
-            file=file, index=seg.index, path=path, first_line=seg.first_line,
-            last_line=seg.last_line, page=None,
+            file=file,
+            index=seg.index,
+            path=path,
+            first_line=seg.first_line,
+            last_line=seg.last_line,
+            page=None,
         ),
     )
 
@@ -242,15 +260,17 @@ def _cell(row: list[str], cols: dict[str, int], key: str) -> str:
     return clean_text(row[i])
 
 
-def _indicator(row: list[str], cols: dict[str, int], file: str, table: int,
-               line: int | None) -> Indicator:
+def _indicator(
+    row: list[str], cols: dict[str, int], file: str, table: int, line: int | None
+) -> Indicator:
     name = _cell(row, cols, "name")
     value = normalize_digits(_cell(row, cols, "value"))
     if not name:
         raise TruncatedTable("指标行缺少指标名称", file=file, table=table, line=line)
     if not value:
-        raise TruncatedTable(f"指标“{name}”缺少指标值（行不完整）", file=file, table=table,
-                             line=line)
+        raise TruncatedTable(
+            f"指标“{name}”缺少指标值（行不完整）", file=file, table=table, line=line
+        )
     op_cell = _cell(row, cols, "operator")
     op = normalize_operator(op_cell)
     vop, number, vunit = split_value(value)

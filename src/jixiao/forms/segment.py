@@ -53,8 +53,12 @@ class Segment:
 
     def add_grid(self, g: Grid) -> None:
         if self.grid is None:
-            self.grid = Grid(rows=[list(r) for r in g.rows], spans=dict(g.spans),
-                             row_lines=list(g.row_lines), page=g.page)
+            self.grid = Grid(
+                rows=[list(r) for r in g.rows],
+                spans=dict(g.spans),
+                row_lines=list(g.row_lines),
+                page=g.page,
+            )
             self.notes.extend(self._loose)
             self._loose.clear()
             return
@@ -70,11 +74,11 @@ class Segment:
                 row[c] = row[c] + p.text
         self._loose.clear()
         offset = len(base.rows)
-        width = max(len(base.rows[0]) if base.rows else 0, len(g.rows[0]) if g.rows else 0)
-        for r in base.rows:
-            r.extend([""] * (width - len(r)))
-        for r in g.rows:
-            base.rows.append(list(r) + [""] * (width - len(r)))
+        width = max(len(row) for row in [*base.rows, *g.rows])
+        for row in base.rows:
+            row.extend([""] * (width - len(row)))
+        for row in g.rows:
+            base.rows.append(list(row) + [""] * (width - len(row)))
         for (r, c), span in g.spans.items():
             base.spans[(r + offset, c)] = span
         base.row_lines.extend(g.row_lines or [g.page or 0] * len(g.rows))
@@ -123,8 +127,11 @@ def _peel(g: Grid) -> tuple[list[Paragraph], Grid, list[Paragraph]]:
     if top == 0 and bottom == len(rows):
         return before, g, after
     spans = {(r - top, c): s for (r, c), s in g.spans.items() if top <= r < bottom}
-    return before, Grid(rows=rows[top:bottom], spans=spans, row_lines=lines[top:bottom],
-                        page=g.page), after
+    return (
+        before,
+        Grid(rows=rows[top:bottom], spans=spans, row_lines=lines[top:bottom], page=g.page),
+        after,
+    )
 
 
 def segments(doc: Document) -> list[Segment]:
@@ -157,8 +164,13 @@ def segments(doc: Document) -> list[Segment]:
             if TITLE.match(text):
                 if current is not None:
                     current.close()
-                current = Segment(index=len(out), label=pending_label, title=text,
-                                  title_line=b.line, money_unit=pending_unit)
+                current = Segment(
+                    index=len(out),
+                    label=pending_label,
+                    title=text,
+                    title_line=b.line,
+                    money_unit=pending_unit,
+                )
                 out.append(current)
                 pending_label = None
                 pending_unit = None
@@ -175,8 +187,9 @@ def segments(doc: Document) -> list[Segment]:
             continue
         # A grid.
         starts_table = _has_project_row(b)
-        if current is None or (starts_table and current.grid is not None
-                               and _has_project_row(current.grid)):
+        if current is None or (
+            starts_table and current.grid is not None and _has_project_row(current.grid)
+        ):
             if current is not None:
                 current.close()
             current = Segment(index=len(out), label=pending_label, money_unit=pending_unit)
