@@ -135,3 +135,21 @@ def test_same_content_under_another_path_is_not_imported_twice(
     report = import_paths([str(copy)], store, workers=1)
     assert [f.status for f in report.files] == ["unchanged"]
     assert store.count() == 36
+
+
+def test_parallel_import_gives_the_same_result(tmp_path: Path) -> None:
+    # Enough files for the process pool to be used (it is skipped below four files).
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for n in range(6):
+        for seed in SEEDS.glob("*.txt"):
+            (folder / f"{n}_{seed.name}").write_text(
+                f"副本 {n}\n" + seed.read_text(encoding="utf-8"), encoding="utf-8"
+            )
+    one = Store(f"sqlite:///{tmp_path / 'one.db'}")
+    two = Store(f"sqlite:///{tmp_path / 'two.db'}")
+    r1 = import_paths([str(folder)], one, workers=1)
+    r2 = import_paths([str(folder)], two, workers=2)
+    assert r1.tables == r2.tables == 6 * 36
+    assert [f.name for f in r1.files] == [f.name for f in r2.files]
+    assert _export(one) == _export(two)
