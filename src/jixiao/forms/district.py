@@ -17,8 +17,8 @@ from __future__ import annotations
 
 from ..errors import TruncatedTable
 from ..model import Contact, Funds, Indicator, Source, TargetTable
-from .labels import CONTACT_NAME, CONTACT_PHONE, TITLE, column_of, field_of
-from .segment import Segment
+from .labels import CONTACT_NAME, CONTACT_PHONE, column_of, field_of, parse_title
+from .segment import Segment, has_project_row
 from .values import (
     clean_text,
     normalize_digits,
@@ -29,8 +29,13 @@ from .values import (
 )
 
 _TEXT_FIELDS = ("department", "implementer", "project", "overview", "basis", "goal")
-_NUMBER_FIELDS = ("execution_weight", "funds.total", "funds.superior", "funds.district",
-                  "funds.other")
+_NUMBER_FIELDS = (
+    "execution_weight",
+    "funds.total",
+    "funds.superior",
+    "funds.district",
+    "funds.other",
+)
 CANONICAL_COLUMNS = ("name", "operator", "value", "unit", "score", "core")
 
 
@@ -40,8 +45,9 @@ def header_columns(row: list[str]) -> dict[str, int] | None:
     A header repeats a column name where extraction damaged it (``指标性质 | 指标性质``
     where ``指标名称`` was meant); the missing column then takes the first duplicate.
     """
-    found: list[tuple[int, str]] = [(i, k) for i, c in enumerate(row)
-                                    if c and (k := column_of(c)) is not None]
+    found: list[tuple[int, str]] = [
+        (i, k) for i, c in enumerate(row) if c and (k := column_of(c)) is not None
+    ]
     keys = [k for _, k in found]
     if len(set(keys)) < 3 or "value" not in keys:
         return None
@@ -60,6 +66,23 @@ def header_columns(row: list[str]) -> dict[str, int] | None:
         if len(order) == len(taken):
             cols = dict(zip(order, taken, strict=True))
     return cols
+
+
+def recognise(seg: Segment) -> bool:
+    """Whether a segment looks like a target table at all: the fallback layout reads no other.
+
+    A titled segment needs a 项目名称 row or an indicator header (a table cut short is
+    then reported as truncated); an untitled grid needs both, so that a timetable or a
+    price list is refused as an unknown layout rather than half-imported.
+    """
+    g = seg.grid
+    if g is None:
+        return seg.title is not None
+    project = has_project_row(g)
+    header = any(header_columns(row) is not None for row in g.rows)
+    if seg.title is not None:
+        return project or header
+    return project and header
 
 
 def _value_after(row: list[str], i: int) -> str | None:
@@ -138,8 +161,9 @@ def build(seg: Segment, file: str, path: str | None = None) -> TargetTable:
                 continue
             if k.startswith("contact."):
                 v = _value_after(row, c)
-                read_contact([f"{'联系人' if k == 'contact.name' else '联系电话'}：{v or ''}"],
-                             contact)
+                read_contact(
+                    [f"{'联系人' if k == 'contact.name' else '联系电话'}：{v or ''}"], contact
+                )
                 continue
             if k in values:
                 continue
@@ -158,21 +182,23 @@ def build(seg: Segment, file: str, path: str | None = None) -> TargetTable:
     if not project:
         raise TruncatedTable("缺少项目名称", file=file, table=seg.index, line=where_line)
     if cols is None:
-        raise TruncatedTable("缺少绩效指标部分（表格在指标之前中断）", file=file,
-                             table=seg.index, line=grid.last_line)
+        raise TruncatedTable(
+            "缺少绩效指标部分（表格在指标之前中断）",
+            file=file,
+            table=seg.index,
+            line=grid.last_line,
+        )
     if not indicators:
-        raise TruncatedTable("绩效指标部分没有任何指标行", file=file, table=seg.index,
-                             line=grid.last_line)
+        raise TruncatedTable(
+            "绩效指标部分没有任何指标行", file=file, table=seg.index, line=grid.last_line
+        )
 
     read_contact([p.text for p in seg.notes], contact)
 
     region = year = kind = None
-    if seg.title:
-        m = TITLE.match(seg.title)
-        if m:
-            region = m.group("region") or None
-            year = int(m.group("year"))
-            kind = m.group("kind") or None
+    title = parse_title(seg.title) if seg.title else None
+    if title is not None:
+        region, year, kind = title
 
     def text(k: str) -> str | None:
         v = values.get(k)
@@ -207,8 +233,12 @@ def build(seg: Segment, file: str, path: str | None = None) -> TargetTable:
         extra=extra,
         contact=contact,
         source=Source.model_construct(
-            file=file, index=seg.index, path=path, first_line=seg.first_line,
-            last_line=seg.last_line, page=None,
+            file=file,
+            index=seg.index,
+            path=path,
+            first_line=seg.first_line,
+            last_line=seg.last_line,
+            page=None,
         ),
     )
 
@@ -220,15 +250,17 @@ def _cell(row: list[str], cols: dict[str, int], key: str) -> str:
     return clean_text(row[i])
 
 
-def _indicator(row: list[str], cols: dict[str, int], file: str, table: int,
-               line: int | None) -> Indicator:
+def _indicator(
+    row: list[str], cols: dict[str, int], file: str, table: int, line: int | None
+) -> Indicator:
     name = _cell(row, cols, "name")
     value = normalize_digits(_cell(row, cols, "value"))
     if not name:
         raise TruncatedTable("指标行缺少指标名称", file=file, table=table, line=line)
     if not value:
-        raise TruncatedTable(f"指标“{name}”缺少指标值（行不完整）", file=file, table=table,
-                             line=line)
+        raise TruncatedTable(
+            f"指标“{name}”缺少指标值（行不完整）", file=file, table=table, line=line
+        )
     op_cell = _cell(row, cols, "operator")
     op = normalize_operator(op_cell)
     vop, number, vunit = split_value(value)

@@ -9,6 +9,8 @@ from __future__ import annotations
 import html
 import re
 
+from ..model import Operator
+
 # Fullwidth digits are digits: "３５" → "35". Only digits in `value`; numeric fields
 # also take the fullwidth point, percent sign and minus.
 _FW_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
@@ -82,7 +84,7 @@ def parse_number(s: str | None) -> float | None:
 
 
 # Operator variants met in the field → the six of the spec.
-_OPERATORS: dict[str, str] = {
+_OPERATORS: dict[str, Operator] = {
     "≥": "≥", "≧": "≥", "》": "≥", "\\geq": "≥", "\\ge": "≥", ">=": "≥", "＞=": "≥",
     "＞＝": "≥", "≥=": "≥", "大于等于": "≥", "大于或等于": "≥", "不低于": "≥", "不少于": "≥",
     "≤": "≤", "≦": "≤", "\\leq": "≤", "\\le": "≤", "<=": "≤", "＜=": "≤", "＜＝": "≤",
@@ -100,7 +102,7 @@ _LEADING_OP = re.compile(
 )  # fmt: skip
 
 
-def normalize_operator(s: str | None) -> str | None:
+def normalize_operator(s: str | None) -> Operator | None:
     """``"≧"`` → ``"≥"``, ``"》"`` → ``"≥"``, ``"\\geq"`` → ``"≥"``; None when it is no operator."""
     if not s:
         return None
@@ -119,7 +121,7 @@ def is_operator_variant(s: str | None) -> bool:
 _VALUE = re.compile(r"([+-]?(?:\d+(?:\.\d*)?|\.\d+))\s*([^\d]*)")
 
 
-def split_value(value: str) -> tuple[str | None, float | None, str]:
+def split_value(value: str) -> tuple[Operator | None, float | None, str]:
     """Operator, number and unit of a value cell.
 
     ``"≥95%"`` → ("≥", 95.0, "%"); ``"10辆"`` → (None, 10.0, "辆"); ``"20"`` →
@@ -127,7 +129,7 @@ def split_value(value: str) -> tuple[str | None, float | None, str]:
     number (``"2024年12月"``) is qualitative: its number is None.
     """
     s = value.strip()
-    op = None
+    op: Operator | None = None
     m = _LEADING_OP.match(s)
     if m:
         op = _OPERATORS[m.group(1)]
