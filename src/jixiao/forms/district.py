@@ -15,6 +15,8 @@ not itself a label.
 
 from __future__ import annotations
 
+import re
+
 from ..errors import TruncatedTable
 from ..model import Contact, Funds, Indicator, Source, TargetTable
 from .labels import CONTACT_NAME, CONTACT_PHONE, column_of, field_of, parse_title
@@ -193,6 +195,17 @@ def build(seg: Segment, file: str, path: str | None = None) -> TargetTable:
             "绩效指标部分没有任何指标行", file=file, table=seg.index, line=grid.last_line
         )
 
+    if seg.last and not seg.notes and header is not None and "score" in cols:
+        # The file ends inside the indicator block with nothing after it: when the
+        # scores fall short of the header's "分值 (90分)", rows were cut off.
+        declared = _declared_total(header[cols["score"]])
+        got = sum(i.score or 0 for i in indicators)
+        if declared is not None and got < declared:
+            raise TruncatedTable(
+                f"文件在指标部分中途结束（分值合计 {got:g}，表头为 {declared:g} 分）",
+                file=file, table=seg.index, line=grid.last_line,
+            )
+
     read_contact([p.text for p in seg.notes], contact)
 
     region = year = kind = None
@@ -241,6 +254,15 @@ def build(seg: Segment, file: str, path: str | None = None) -> TargetTable:
             page=None,
         ),
     )
+
+
+_DECLARED = re.compile(r"(\d+(?:\.\d+)?)\s*分")
+
+
+def _declared_total(header_cell: str) -> float | None:
+    """``"分值 (90分)"`` → 90.0; None where the header states no total."""
+    m = _DECLARED.search(header_cell)
+    return float(m.group(1)) if m else None
 
 
 def _cell(row: list[str], cols: dict[str, int], key: str) -> str:

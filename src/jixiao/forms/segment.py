@@ -36,6 +36,7 @@ class Segment:
     money_unit: str | None = None
     grid: Grid | None = None
     notes: list[Paragraph] = field(default_factory=list)
+    last: bool = False  # the document's final table: where a truncated file shows
     _loose: list[Paragraph] = field(default_factory=list)
 
     @property
@@ -278,7 +279,10 @@ def segments(doc: Document) -> list[Segment]:
         current._loose.append(head)
     if current is not None:
         current.close()
-    return _merge_running_headers(out)
+    merged = _merge_running_headers(out)
+    if merged:
+        merged[-1].last = True
+    return merged
 
 
 def _merge_running_headers(segs: list[Segment]) -> list[Segment]:

@@ -33,7 +33,18 @@ def decode(data: bytes, name: str) -> str:
                 return data.decode(enc)
             except UnicodeDecodeError as e:
                 raise UnreadableFile(f"以 {enc} 解码失败（字节 {e.start}）", file=name) from None
-    if b"\x00" in data[:4096]:
+    head = data[:4096]
+    if len(head) >= 4 and b"\x00" in head:
+        # UTF-16 without a BOM: every other byte of CJK-and-ASCII text is rarely NUL for
+        # anything else. Decide by which half holds the NULs of the ASCII characters.
+        evens, odds = head[0::2].count(0), head[1::2].count(0)
+        enc = "utf-16-le" if odds > evens * 4 else "utf-16-be" if evens > odds * 4 else None
+        if enc is not None:
+            try:
+                return data.decode(enc)
+            except UnicodeDecodeError:
+                pass
+    if b"\x00" in head:
         raise UnreadableFile("不是文本文件（含二进制内容）", file=name)
     try:
         return data.decode("utf-8")
@@ -86,4 +97,6 @@ def read_text(path: str) -> Document:
             data = f.read()
     except OSError as e:
         raise UnreadableFile(f"无法打开：{e.strerror}", file=name) from None
+    if not data.strip():
+        raise UnreadableFile("文件为空", file=name)
     return parse_text(decode(data, name), name, path)

@@ -1,0 +1,204 @@
+"""Commands over target tables: import, export, list, show."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich import box
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from ..exports import write_csv, write_json, write_xlsx
+from ..ingest import FileOutcome, find_files, import_paths
+from ..model import TargetTable, json_number
+from .app import DbOption, DebugOption, app, console, console_err, open_store
+
+
+def _fmt(x: float | None) -> str:
+    v = json_number(x)
+    return "" if v is None else f"{v:,}" if isinstance(v, int) and abs(v) >= 10000 else str(v)
+
+
+@app.command("import")
+def import_cmd(
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders (folders are walked).")],
+    db: DbOption = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors.")] = False,
+    workers: Annotated[
+        int | None, typer.Option(help="Processes that parse files (default: one per core).")
+    ] = None,
+    debug: DebugOption = False,
+) -> None:
+    """Import performance-target tables from documents into the store.
+
+    Re-importing an unchanged file changes nothing; a changed file replaces its
+    tables in one transaction. A bad file is reported and the rest imported.
+
+    Example: jixiao import samples/seeds --db jixiao.db
+    """
+    store = open_store(db)
+    files = [str(f) for f in find_files(str(p) for p in paths)]
+    show_bar = not quiet and console_err.is_terminal and len(files) > 1
+    if show_bar:
+        with Progress(
+            TextColumn("导入"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+            TextColumn("{task.description}"), console=console_err, transient=True,
+        ) as bar:
+            task = bar.add_task("", total=len(files))
+
+            def progress(o: FileOutcome) -> None:
+                bar.update(task, advance=1, description=escape(o.name))
+
+            report = import_paths(files, store, workers=workers, progress=progress)
+    else:
+        report = import_paths(files, store, workers=workers)
+    if not quiet:
+        parts = [f"读取文件 {len(report.files)} 个", f"导入表 {report.tables} 张"]
+        for status, word in (("imported", "新导入"), ("replaced", "已更新"),
+                             ("unchanged", "未变化"), ("refused", "拒收")):
+            if report.count(status):
+                parts.append(f"{word} {report.count(status)} 个")
+        parts.append(f"库中共 {store.count()} 张表")
+        console.print("，".join(parts), soft_wrap=True)
+    # One line per problem, naming file, table and line; never a traceback.
+    for e in report.errors:
+        console_err.print(f"[red]错误[/red] {escape(e)}", soft_wrap=True)
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+@app.command("export")
+def export_cmd(
+    fmt: Annotated[str, typer.Option("--format", "-f", help="json | csv | xlsx")] = "json",
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Output file (default: standard output).")
+    ] = None,
+    project: Annotated[str | None, typer.Option(help="Only projects whose name contains this.")] = None,
+    db: DbOption = None,
+    debug: DebugOption = False,
+) -> None:
+    """Export stored tables: JSON (interchange form), CSV or XLSX (one row per indicator).
+
+    Example: jixiao export --format xlsx -o tables.xlsx
+    """
+    fmt = fmt.lower()
+    if fmt not in ("json", "csv", "xlsx"):
+        raise typer.BadParameter("must be json, csv or xlsx", param_hint="--format")
+    store = open_store(db)
+    tables = store.tables(project=project)
+    if fmt == "xlsx":
+        if output is None:
+            if sys.stdout.isatty():
+                raise typer.BadParameter("XLSX needs an output file", param_hint="--output")
+            write_xlsx(tables, sys.stdout.buffer)
+        else:
+            write_xlsx(tables, str(output))
+        return
+    writer = write_json if fmt == "json" else write_csv
+    if output is None:
+        writer(tables, sys.stdout)  # type: ignore[operator]
+    else:
+        with open(output, "w", encoding="utf-8", newline="" if fmt == "csv" else None) as f:
+            writer(tables, f)  # type: ignore[operator]
+
+
+@app.command("list")
+def list_cmd(
+    department: Annotated[str | None, typer.Option(help="Only this department (substring).")] = None,
+    search: Annotated[str | None, typer.Option(help="Only projects whose name contains this.")] = None,
+    db: DbOption = None,
+    debug: DebugOption = False,
+) -> None:
+    """List stored tables: department, project, total funds, indicator count.
+
+    Example: jixiao list --department 财政局
+    """
+    rows = open_store(db).summaries(department=department, search=search)
+    t = Table(box=box.SIMPLE_HEAD, show_edge=False)
+    t.add_column("#", justify="right", style="dim")
+    t.add_column("主管部门", overflow="fold")
+    t.add_column("项目名称", overflow="fold")
+    t.add_column("总资金", justify="right")
+    t.add_column("指标", justify="right")
+    t.add_column("来源", style="dim", overflow="fold")
+    for n, r in enumerate(rows, 1):
+        t.add_row(str(n), escape(r.department or ""), escape(r.project),
+                  f"{_fmt(r.total)} {r.money_unit or ''}".strip(), str(r.indicator_count),
+                  escape(f"{r.file} #{r.index + 1}"))
+    console.print(t)
+    console.print(f"共 {len(rows)} 张表")
+
+
+@app.command("show")
+def show_cmd(
+    project: Annotated[str, typer.Argument(help="Project name, or part of it.")],
+    db: DbOption = None,
+    debug: DebugOption = False,
+) -> None:
+    """Show a table the way the paper form lays it out.
+
+    Example: jixiao show 巨灾保险项目
+    """
+    store = open_store(db)
+    tables = list(store.tables(project=project, exact=True)) or list(store.tables(project=project))
+    if not tables:
+        console_err.print(f"没有名称含“{escape(project)}”的项目")
+        raise typer.Exit(1)
+    for t in tables:
+        console.print(render_form(t))
+        console.print()
+
+
+def render_form(t: TargetTable) -> Table:
+    """绩效目标表 as a terminal table: label rows, funds, texts, indicators, contact."""
+    title = f"{t.region or ''}{t.year or ''}{'年' if t.year else ''}{t.kind or ''}绩效目标表"
+    caption = []
+    if t.contact.name or t.contact.phone:
+        caption.append(f"联系人：{t.contact.name or '—'}    联系电话：{t.contact.phone or '—'}")
+    if t.source:
+        caption.append(f"来源：{t.source.file} 表 {t.source.index + 1}"
+                       + (f" 第 {t.source.first_line}–{t.source.last_line} 行"
+                          if t.source.first_line else ""))
+    grid = Table(
+        title=escape((f"{t.label}  " if t.label else "") + title),
+        caption=escape("\n".join(caption)) or None,
+        box=box.SQUARE, show_header=False, show_lines=True, expand=False,
+    )
+    grid.add_column(style="bold", no_wrap=True)
+    grid.add_column(ratio=1, overflow="fold")
+    unit = t.money_unit or ""
+    grid.add_row("单位", escape(unit))
+    grid.add_row("主管部门", escape(t.department or ""))
+    grid.add_row("实施单位", escape(t.implementer or ""))
+    grid.add_row("项目名称", escape(t.project))
+    if t.execution_weight is not None:
+        grid.add_row("预算执行率权重", _fmt(t.execution_weight))
+    f = t.funds
+    grid.add_row("项目总资金额", f"{_fmt(f.total)}    上级补助 {_fmt(f.superior) or '—'}    "
+                 f"区级资金 {_fmt(f.district) or '—'}    其他资金 {_fmt(f.other) or '—'}")
+    for label, text in (("项目概况", t.overview), ("立项依据", t.basis), ("当年绩效目标", t.goal)):
+        if text is not None:
+            grid.add_row(label, escape(text))
+    for k, v in t.extra.items():
+        grid.add_row(escape(k), escape(v))
+    inds = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+    levels = any(i.level1 or i.level2 for i in t.indicators)
+    if levels:
+        inds.add_column("一级指标")
+        inds.add_column("二级指标")
+    for h, j in (("指标名称", "left"), ("指标性质", "center"), ("指标值", "right"),
+                 ("指标单位", "left"), ("分值", "right"), ("是否核心", "center")):
+        inds.add_column(h, justify=j, overflow="fold")  # type: ignore[arg-type]
+    for i in t.indicators:
+        cells = [escape(i.name), i.operator or "", escape(i.value), escape(i.unit),
+                 _fmt(i.score), "是" if i.core else ""]
+        if levels:
+            cells = [escape(i.level1 or ""), escape(i.level2 or ""), *cells]
+        inds.add_row(*cells)
+    total = sum(i.score or 0 for i in t.indicators)
+    grid.add_row(f"绩效指标\n（{len(t.indicators)} 项，{_fmt(float(total))} 分）", inds)
+    return grid

@@ -1,0 +1,111 @@
+"""The database tables. Alembic migrations (``migrations/versions``) create exactly these;
+a test compares the two so they cannot drift.
+
+A document (文档) is one imported file; it owns its target tables (绩效目标表),
+which own their indicators (绩效指标). Deleting or replacing a document removes
+what it owned in the same transaction.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+documents = Table(
+    "documents",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("path", String(1024), nullable=False, unique=True),
+    Column("name", String(255), nullable=False),
+    Column("format", String(16), nullable=False),
+    Column("sha256", String(64), nullable=False, index=True),
+    Column("size", Integer, nullable=False),
+    Column("imported_at", DateTime(timezone=True), nullable=False),
+    Column("table_count", Integer, nullable=False),
+    # Tables of this file that could not be read, as their one-line messages:
+    # re-importing the unchanged file repeats them instead of hiding them.
+    Column("problems", JSON, nullable=False),
+)
+
+target_tables = Table(
+    "target_tables",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column(
+        "document_id",
+        Integer,
+        ForeignKey("documents.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    Column("idx", Integer, nullable=False),
+    Column("first_line", Integer),
+    Column("last_line", Integer),
+    Column("page", Integer),
+    Column("region", String(64)),
+    Column("year", Integer),
+    Column("kind", String(64)),
+    Column("label", String(64)),
+    Column("department", String(255)),
+    Column("implementer", String(255)),
+    Column("project", String(512), nullable=False),
+    Column("execution_weight", Float),
+    Column("money_unit", String(32)),
+    Column("funds_total", Float),
+    Column("funds_superior", Float),
+    Column("funds_district", Float),
+    Column("funds_other", Float),
+    Column("overview", Text),
+    Column("basis", Text),
+    Column("goal", Text),
+    Column("extra", JSON, nullable=False),
+    Column("contact_name", String(128)),
+    Column("contact_phone", String(64)),
+    UniqueConstraint("document_id", "idx"),
+    Index("ix_target_tables_project", "project"),
+    Index("ix_target_tables_department", "department"),
+)
+
+indicators = Table(
+    "indicators",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column(
+        "table_id",
+        Integer,
+        ForeignKey("target_tables.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    Column("position", Integer, nullable=False),
+    Column("name", Text, nullable=False),
+    Column("operator", String(8)),
+    Column("value", Text, nullable=False),
+    Column("number", Float),
+    Column("unit", String(64), nullable=False),
+    Column("score", Float),
+    Column("core", Boolean, nullable=False),
+    Column("level1", String(64)),
+    Column("level2", String(64)),
+    UniqueConstraint("table_id", "position"),
+)
