@@ -48,8 +48,9 @@ def _without_contact(d: dict[str, object]) -> dict[str, object]:
     return {k: v for k, v in d.items() if k != "contact"}
 
 
-settings.register_profile("ci", max_examples=150, deadline=None,
-                          suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile(
+    "ci", max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
 settings.load_profile("ci")
 
 
@@ -65,8 +66,10 @@ def test_truncated_text_keeps_whole_tables_only(cut: int) -> None:
         )
 
 
-@given(st.lists(st.integers(min_value=0, max_value=len(LINES) - 1), max_size=6),
-       st.lists(st.integers(min_value=0, max_value=len(LINES) - 1), max_size=6))
+@given(
+    st.lists(st.integers(min_value=0, max_value=len(LINES) - 1), max_size=6),
+    st.lists(st.integers(min_value=0, max_value=len(LINES) - 1), max_size=6),
+)
 def test_deleted_and_duplicated_lines(deleted: list[int], doubled: list[int]) -> None:
     lines = []
     for n, line in enumerate(LINES):

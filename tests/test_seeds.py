@@ -35,14 +35,17 @@ def gold_checker() -> Path:
     return checker
 
 
-def test_seeds_match_gold_through_the_store(store: Store, tmp_path: Path, gold_checker: Path) -> None:
+def test_seeds_match_gold_through_the_store(
+    store: Store, tmp_path: Path, gold_checker: Path
+) -> None:
     report = import_paths([str(SEEDS)], store, workers=1)
     assert report.ok, report.errors
     assert report.tables == 36
     out = tmp_path / "out.json"
     out.write_text(json.dumps(_export(store), ensure_ascii=False), encoding="utf-8")
-    res = subprocess.run([sys.executable, str(gold_checker), str(out)], capture_output=True,
-                         text=True, check=False)
+    res = subprocess.run(
+        [sys.executable, str(gold_checker), str(out)], capture_output=True, text=True, check=False
+    )
     assert res.stdout.strip().splitlines()[-1] == "fields: 2619 matched of 2619 (100%)", res.stdout
     assert res.returncode == 0
 
@@ -70,8 +73,11 @@ def test_irregular_cells_are_read_as_the_spec_says(store: Store) -> None:
     assert "$55*12+60+0.17*254\\approx 765$" in by[("000", 29)]["overview"]
     assert by[("000", 11)]["contact"]["phone"] == "40252733"  # "联系电话：：40252733"
     # Every table keeps where it came from.
-    assert by[("000", 0)]["source"] == {"file": "000_b1cbcbfb32276fbb.txt", "index": 0,
-                                        "lines": [3, 25]}
+    assert by[("000", 0)]["source"] == {
+        "file": "000_b1cbcbfb32276fbb.txt",
+        "index": 0,
+        "lines": [3, 25],
+    }
 
 
 def test_reimport_changes_nothing(store: Store) -> None:
@@ -96,20 +102,33 @@ def test_changed_file_replaces_its_tables_only(store: Store, tmp_path: Path) -> 
     cut = text[: text.index("表十二")].replace("打非专项项目", "打击非法集资专项")
     a.write_text(cut, encoding="utf-8")
     report = import_paths([str(tmp_path)], store, workers=1)
-    assert [(f.name, f.status) for f in report.files] == [("a.txt", "replaced"), ("b.txt", "unchanged")]
+    assert [(f.name, f.status) for f in report.files] == [
+        ("a.txt", "replaced"),
+        ("b.txt", "unchanged"),
+    ]
     projects = [t.project for t in store.tables() if t.source and t.source.file == "a.txt"]
-    assert projects == ["巨灾保险项目", "打击非法集资专项", "金融监管和维护项目", "产业扶持及金融招商",
-                        "经济证券化项目"]
+    assert projects == [
+        "巨灾保险项目",
+        "打击非法集资专项",
+        "金融监管和维护项目",
+        "产业扶持及金融招商",
+        "经济证券化项目",
+    ]
     assert store.count() == 35
 
 
 def test_second_filing_of_a_project_is_kept(store: Store) -> None:
     import_paths([str(SEEDS)], store, workers=1)
     filings = list(store.tables(project="巨灾保险项目", exact=True))
-    assert [(t.source.file[:3], t.source.index) for t in filings if t.source] == [("000", 17), ("004", 0)]
+    assert [(t.source.file[:3], t.source.index) for t in filings if t.source] == [
+        ("000", 17),
+        ("004", 0),
+    ]
 
 
-def test_same_content_under_another_path_is_not_imported_twice(store: Store, tmp_path: Path) -> None:
+def test_same_content_under_another_path_is_not_imported_twice(
+    store: Store, tmp_path: Path
+) -> None:
     import_paths([str(SEEDS)], store, workers=1)
     copy = tmp_path / "copy.txt"
     copy.write_bytes((SEEDS / "004_ba3dd06106aafdcb.txt").read_bytes())

@@ -96,8 +96,16 @@ def parse_file(path: str) -> ParsedFile:
         with open(path, "rb") as f:
             data = f.read()
     except OSError as e:
-        return ParsedFile(apath, name, "", "", 0, [], [str(UnreadableFile(
-            f"无法打开：{e.strerror}", file=name))], True)
+        return ParsedFile(
+            apath,
+            name,
+            "",
+            "",
+            0,
+            [],
+            [str(UnreadableFile(f"无法打开：{e.strerror}", file=name))],
+            True,
+        )
     sha = hashlib.sha256(data).hexdigest()
     try:
         doc = read_document(path)
@@ -157,11 +165,17 @@ def store_parsed(p: ParsedFile, store: Store) -> FileOutcome:
         return FileOutcome(p.path, p.name, "unchanged", same.table_count, list(same.problems))
     existed = store.document(path=p.path) is not None
     store.replace_document(
-        path=p.path, name=p.name, format=p.format, sha256=p.sha256, size=p.size,
-        tables=p.tables, problems=p.errors,
+        path=p.path,
+        name=p.name,
+        format=p.format,
+        sha256=p.sha256,
+        size=p.size,
+        tables=p.tables,
+        problems=p.errors,
     )
-    return FileOutcome(p.path, p.name, "replaced" if existed else "imported", len(p.tables),
-                       p.errors)
+    return FileOutcome(
+        p.path, p.name, "replaced" if existed else "imported", len(p.tables), p.errors
+    )
 
 
 def read_paths(paths: Iterable[str]) -> Iterator[TargetTable | InputError]:

@@ -1,26 +1,16 @@
 """Command line: ``jixiao``. Each command is about one library call; this package only
-parses options, shows progress and prints. Library errors become one line here.
+parses options, shows progress and prints.
 """
 
 from __future__ import annotations
 
-import sys
-
-from ..errors import JixiaoError
-from .app import app, console_err
-from . import targets as _targets  # noqa: F401  (registers commands)
+from . import targets as _targets  # noqa: F401  (registers its commands)
+from .app import app
 
 
-def main(argv: list[str] | None = None) -> None:
+def main() -> None:
     """Entry point of the ``jixiao`` command."""
-    debug = "--debug" in (argv if argv is not None else sys.argv[1:])
-    try:
-        app(args=argv, standalone_mode=True)
-    except JixiaoError as e:
-        if debug:
-            raise
-        console_err.print(f"[red]错误[/red] {e}", highlight=False, markup=True)
-        sys.exit(1)
+    app()
 
 
 __all__ = ["app", "main"]

@@ -1,16 +1,41 @@
-"""The Typer application and the options every command shares."""
+"""The Typer application and the options every command shares.
+
+Library errors (:class:`~jixiao.errors.JixiaoError`) become one red line and exit
+status 1 here, at the edge, for every command; ``--debug`` shows the traceback.
+"""
 
 from __future__ import annotations
 
-from typing import Annotated
+import os
+import sys
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
+from typer.core import TyperGroup
 
+from ..errors import JixiaoError
 from ..store import Store
+
+console = Console(highlight=False)
+console_err = Console(stderr=True, highlight=False)
+
+
+class _Group(TyperGroup):
+    def invoke(self, ctx: Any) -> Any:  # typer's vendored click Context
+        try:
+            return super().invoke(ctx)
+        except JixiaoError as e:
+            if "--debug" in sys.argv[1:] or os.environ.get("JIXIAO_DEBUG"):
+                raise
+            console_err.print(f"[red]错误[/red] {escape(str(e))}", soft_wrap=True)
+            raise SystemExit(1) from None
+
 
 app = typer.Typer(
     name="jixiao",
+    cls=_Group,
     help="jixiao 绩效 — 读取、审核、存储绩效目标表。Read, review, store and score "
     "budget performance-target tables.",
     no_args_is_help=True,
@@ -18,8 +43,6 @@ app = typer.Typer(
     add_completion=False,
     rich_markup_mode=None,
 )
-console = Console(highlight=False)
-console_err = Console(stderr=True, highlight=False)
 
 DbOption = Annotated[
     str | None,
@@ -31,9 +54,7 @@ DbOption = Annotated[
         show_envvar=True,
     ),
 ]
-DebugOption = Annotated[
-    bool, typer.Option("--debug", help="Show the traceback of an error.", hidden=False)
-]
+DebugOption = Annotated[bool, typer.Option("--debug", help="Show the traceback of an error.")]
 
 
 def open_store(db: str | None) -> Store:

@@ -45,8 +45,13 @@ def import_cmd(
     show_bar = not quiet and console_err.is_terminal and len(files) > 1
     if show_bar:
         with Progress(
-            TextColumn("导入"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-            TextColumn("{task.description}"), console=console_err, transient=True,
+            TextColumn("导入"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            TextColumn("{task.description}"),
+            console=console_err,
+            transient=True,
         ) as bar:
             task = bar.add_task("", total=len(files))
 
@@ -58,8 +63,12 @@ def import_cmd(
         report = import_paths(files, store, workers=workers)
     if not quiet:
         parts = [f"读取文件 {len(report.files)} 个", f"导入表 {report.tables} 张"]
-        for status, word in (("imported", "新导入"), ("replaced", "已更新"),
-                             ("unchanged", "未变化"), ("refused", "拒收")):
+        for status, word in (
+            ("imported", "新导入"),
+            ("replaced", "已更新"),
+            ("unchanged", "未变化"),
+            ("refused", "拒收"),
+        ):
             if report.count(status):
                 parts.append(f"{word} {report.count(status)} 个")
         parts.append(f"库中共 {store.count()} 张表")
@@ -77,7 +86,9 @@ def export_cmd(
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Output file (default: standard output).")
     ] = None,
-    project: Annotated[str | None, typer.Option(help="Only projects whose name contains this.")] = None,
+    project: Annotated[
+        str | None, typer.Option(help="Only projects whose name contains this.")
+    ] = None,
     db: DbOption = None,
     debug: DebugOption = False,
 ) -> None:
@@ -100,16 +111,20 @@ def export_cmd(
         return
     writer = write_json if fmt == "json" else write_csv
     if output is None:
-        writer(tables, sys.stdout)  # type: ignore[operator]
+        writer(tables, sys.stdout)
     else:
         with open(output, "w", encoding="utf-8", newline="" if fmt == "csv" else None) as f:
-            writer(tables, f)  # type: ignore[operator]
+            writer(tables, f)
 
 
 @app.command("list")
 def list_cmd(
-    department: Annotated[str | None, typer.Option(help="Only this department (substring).")] = None,
-    search: Annotated[str | None, typer.Option(help="Only projects whose name contains this.")] = None,
+    department: Annotated[
+        str | None, typer.Option(help="Only this department (substring).")
+    ] = None,
+    search: Annotated[
+        str | None, typer.Option(help="Only projects whose name contains this.")
+    ] = None,
     db: DbOption = None,
     debug: DebugOption = False,
 ) -> None:
@@ -126,9 +141,14 @@ def list_cmd(
     t.add_column("指标", justify="right")
     t.add_column("来源", style="dim", overflow="fold")
     for n, r in enumerate(rows, 1):
-        t.add_row(str(n), escape(r.department or ""), escape(r.project),
-                  f"{_fmt(r.total)} {r.money_unit or ''}".strip(), str(r.indicator_count),
-                  escape(f"{r.file} #{r.index + 1}"))
+        t.add_row(
+            str(n),
+            escape(r.department or ""),
+            escape(r.project),
+            f"{_fmt(r.total)} {r.money_unit or ''}".strip(),
+            str(r.indicator_count),
+            escape(f"{r.file} #{r.index + 1}"),
+        )
     console.print(t)
     console.print(f"共 {len(rows)} 张表")
 
@@ -160,13 +180,17 @@ def render_form(t: TargetTable) -> Table:
     if t.contact.name or t.contact.phone:
         caption.append(f"联系人：{t.contact.name or '—'}    联系电话：{t.contact.phone or '—'}")
     if t.source:
-        caption.append(f"来源：{t.source.file} 表 {t.source.index + 1}"
-                       + (f" 第 {t.source.first_line}–{t.source.last_line} 行"
-                          if t.source.first_line else ""))
+        caption.append(
+            f"来源：{t.source.file} 表 {t.source.index + 1}"
+            + (f" 第 {t.source.first_line}–{t.source.last_line} 行" if t.source.first_line else "")
+        )
     grid = Table(
         title=escape((f"{t.label}  " if t.label else "") + title),
         caption=escape("\n".join(caption)) or None,
-        box=box.SQUARE, show_header=False, show_lines=True, expand=False,
+        box=box.SQUARE,
+        show_header=False,
+        show_lines=True,
+        expand=False,
     )
     grid.add_column(style="bold", no_wrap=True)
     grid.add_column(ratio=1, overflow="fold")
@@ -178,8 +202,11 @@ def render_form(t: TargetTable) -> Table:
     if t.execution_weight is not None:
         grid.add_row("预算执行率权重", _fmt(t.execution_weight))
     f = t.funds
-    grid.add_row("项目总资金额", f"{_fmt(f.total)}    上级补助 {_fmt(f.superior) or '—'}    "
-                 f"区级资金 {_fmt(f.district) or '—'}    其他资金 {_fmt(f.other) or '—'}")
+    grid.add_row(
+        "项目总资金额",
+        f"{_fmt(f.total)}    上级补助 {_fmt(f.superior) or '—'}    "
+        f"区级资金 {_fmt(f.district) or '—'}    其他资金 {_fmt(f.other) or '—'}",
+    )
     for label, text in (("项目概况", t.overview), ("立项依据", t.basis), ("当年绩效目标", t.goal)):
         if text is not None:
             grid.add_row(label, escape(text))
@@ -190,12 +217,24 @@ def render_form(t: TargetTable) -> Table:
     if levels:
         inds.add_column("一级指标")
         inds.add_column("二级指标")
-    for h, j in (("指标名称", "left"), ("指标性质", "center"), ("指标值", "right"),
-                 ("指标单位", "left"), ("分值", "right"), ("是否核心", "center")):
+    for h, j in (
+        ("指标名称", "left"),
+        ("指标性质", "center"),
+        ("指标值", "right"),
+        ("指标单位", "left"),
+        ("分值", "right"),
+        ("是否核心", "center"),
+    ):
         inds.add_column(h, justify=j, overflow="fold")  # type: ignore[arg-type]
     for i in t.indicators:
-        cells = [escape(i.name), i.operator or "", escape(i.value), escape(i.unit),
-                 _fmt(i.score), "是" if i.core else ""]
+        cells = [
+            escape(i.name),
+            i.operator or "",
+            escape(i.value),
+            escape(i.unit),
+            _fmt(i.score),
+            "是" if i.core else "",
+        ]
         if levels:
             cells = [escape(i.level1 or ""), escape(i.level2 or ""), *cells]
         inds.add_row(*cells)

@@ -66,8 +66,10 @@ def write_xlsx(tables: Iterable[TargetTable], out: str | IO[bytes]) -> int:
     _header(ws2, heads)
     for t in tables:
         total = sum(i.score or 0 for i in t.indicators)
-        ws2.append([_value(g(t)) for _, _, g in TABLE_COLUMNS]
-                   + [len(t.indicators), json_number(float(total))])
+        ws2.append(
+            [_value(g(t)) for _, _, g in TABLE_COLUMNS]
+            + [len(t.indicators), json_number(float(total))]
+        )
     ws2.auto_filter.ref = f"A1:{get_column_letter(len(heads))}{len(tables) + 1}"
     wb.save(out)
     return rows

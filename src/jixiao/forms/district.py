@@ -203,7 +203,9 @@ def build(seg: Segment, file: str, path: str | None = None) -> TargetTable:
         if declared is not None and got < declared:
             raise TruncatedTable(
                 f"文件在指标部分中途结束（分值合计 {got:g}，表头为 {declared:g} 分）",
-                file=file, table=seg.index, line=grid.last_line,
+                file=file,
+                table=seg.index,
+                line=grid.last_line,
             )
 
     read_contact([p.text for p in seg.notes], contact)

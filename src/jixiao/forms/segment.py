@@ -77,13 +77,13 @@ class Segment:
                 row[c] = row[c] + p.text
         self._loose.clear()
         offset = len(base.rows)
-        width = max(len(base.rows[0]) if base.rows else 0, len(g.rows[0]) if g.rows else 0)
-        for r in base.rows:
-            r.extend([""] * (width - len(r)))
-        for r in g.rows:
-            base.rows.append(list(r) + [""] * (width - len(r)))
-        for (sr, sc), span in g.spans.items():
-            base.spans[(sr + offset, sc)] = span
+        width = max(len(row) for row in [*base.rows, *g.rows])
+        for row in base.rows:
+            row.extend([""] * (width - len(row)))
+        for row in g.rows:
+            base.rows.append(list(row) + [""] * (width - len(row)))
+        for (r, c), span in g.spans.items():
+            base.spans[(r + offset, c)] = span
         base.row_lines.extend(g.row_lines or [g.page or 0] * len(g.rows))
 
     def close(self) -> None:

@@ -38,10 +38,10 @@ def decode(data: bytes, name: str) -> str:
         # UTF-16 without a BOM: every other byte of CJK-and-ASCII text is rarely NUL for
         # anything else. Decide by which half holds the NULs of the ASCII characters.
         evens, odds = head[0::2].count(0), head[1::2].count(0)
-        enc = "utf-16-le" if odds > evens * 4 else "utf-16-be" if evens > odds * 4 else None
-        if enc is not None:
+        guess = "utf-16-le" if odds > evens * 4 else "utf-16-be" if evens > odds * 4 else None
+        if guess is not None:
             try:
-                return data.decode(enc)
+                return data.decode(guess)
             except UnicodeDecodeError:
                 pass
     if b"\x00" in head:

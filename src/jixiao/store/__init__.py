@@ -40,7 +40,8 @@ MIGRATIONS = Path(__file__).with_name("migrations")
 
 
 def resolve_url(db: str | None) -> str:
-    """``None`` → ``$JIXIAO_DB`` or ``./jixiao.db``; a plain path → SQLite; ``postgresql://`` → psycopg 3."""
+    """``None`` → ``$JIXIAO_DB`` or ``./jixiao.db``; a plain path → SQLite;
+    ``postgresql://`` → the psycopg 3 driver."""
     db = db or os.environ.get("JIXIAO_DB") or DEFAULT_DB
     if "://" not in db:
         return "sqlite:///" + os.path.abspath(db)
@@ -131,7 +132,9 @@ class Store:
         self.close()
 
     # -- documents --------------------------------------------------------------------
-    def document(self, *, path: str | None = None, sha256: str | None = None) -> DocumentRecord | None:
+    def document(
+        self, *, path: str | None = None, sha256: str | None = None
+    ) -> DocumentRecord | None:
         q = select(documents)
         if path is not None:
             q = q.where(documents.c.path == path)
@@ -142,8 +145,12 @@ class Store:
         if row is None:
             return None
         return DocumentRecord(
-            id=row["id"], path=row["path"], name=row["name"], format=row["format"],
-            sha256=row["sha256"], table_count=row["table_count"],
+            id=row["id"],
+            path=row["path"],
+            name=row["name"],
+            format=row["format"],
+            sha256=row["sha256"],
+            table_count=row["table_count"],
             problems=list(row["problems"] or []),
         )
 
@@ -166,8 +173,13 @@ class Store:
                 doc_id = conn.execute(
                     insert(documents).returning(documents.c.id),
                     {
-                        "path": path, "name": name, "format": format, "sha256": sha256,
-                        "size": size, "imported_at": now, "table_count": len(tables),
+                        "path": path,
+                        "name": name,
+                        "format": format,
+                        "sha256": sha256,
+                        "size": size,
+                        "imported_at": now,
+                        "table_count": len(tables),
                         "problems": list(problems),
                     },
                 ).scalar_one()
@@ -179,10 +191,14 @@ class Store:
         if not tables:
             return
         rows = [_table_row(doc_id, n, t) for n, t in enumerate(tables)]
-        ids = conn.execute(
-            insert(target_tables).returning(target_tables.c.id, sort_by_parameter_order=True),
-            rows,
-        ).scalars().all()
+        ids = (
+            conn.execute(
+                insert(target_tables).returning(target_tables.c.id, sort_by_parameter_order=True),
+                rows,
+            )
+            .scalars()
+            .all()
+        )
         ind_rows = [
             _indicator_row(tid, pos, ind)
             for tid, t in zip(ids, tables, strict=True)
@@ -200,8 +216,13 @@ class Store:
             rows = conn.execute(select(documents).order_by(documents.c.path)).mappings().all()
         return [
             DocumentRecord(
-                id=r["id"], path=r["path"], name=r["name"], format=r["format"],
-                sha256=r["sha256"], table_count=r["table_count"], problems=list(r["problems"] or []),
+                id=r["id"],
+                path=r["path"],
+                name=r["name"],
+                format=r["format"],
+                sha256=r["sha256"],
+                table_count=r["table_count"],
+                problems=list(r["problems"] or []),
             )
             for r in rows
         ]
@@ -211,7 +232,9 @@ class Store:
         with self._read() as conn:
             return int(conn.execute(select(func.count()).select_from(target_tables)).scalar_one())
 
-    def summaries(self, *, department: str | None = None, search: str | None = None) -> list[TableSummary]:
+    def summaries(
+        self, *, department: str | None = None, search: str | None = None
+    ) -> list[TableSummary]:
         n_ind = (
             select(func.count())
             .where(indicators.c.table_id == target_tables.c.id)
@@ -219,9 +242,14 @@ class Store:
         )
         q = (
             select(
-                target_tables.c.id, documents.c.name, target_tables.c.idx,
-                target_tables.c.department, target_tables.c.project,
-                target_tables.c.funds_total, target_tables.c.money_unit, n_ind.label("n"),
+                target_tables.c.id,
+                documents.c.name,
+                target_tables.c.idx,
+                target_tables.c.department,
+                target_tables.c.project,
+                target_tables.c.funds_total,
+                target_tables.c.money_unit,
+                n_ind.label("n"),
             )
             .join(documents, documents.c.id == target_tables.c.document_id)
             .order_by(documents.c.path, target_tables.c.idx)
@@ -232,8 +260,16 @@ class Store:
             q = q.where(target_tables.c.project.contains(search, autoescape=True))
         with self._read() as conn:
             return [
-                TableSummary(id=r[0], file=r[1], index=r[2], department=r[3], project=r[4],
-                             total=r[5], money_unit=r[6], indicator_count=int(r[7]))
+                TableSummary(
+                    id=r[0],
+                    file=r[1],
+                    index=r[2],
+                    department=r[3],
+                    project=r[4],
+                    total=r[5],
+                    money_unit=r[6],
+                    indicator_count=int(r[7]),
+                )
                 for r in conn.execute(q)
             ]
 
@@ -304,48 +340,88 @@ def _table_row(doc_id: int, n: int, t: TargetTable) -> dict[str, Any]:
         "first_line": s.first_line if s else None,
         "last_line": s.last_line if s else None,
         "page": s.page if s else None,
-        "region": t.region, "year": t.year, "kind": t.kind, "label": t.label,
-        "department": t.department, "implementer": t.implementer, "project": t.project,
-        "execution_weight": t.execution_weight, "money_unit": t.money_unit,
-        "funds_total": t.funds.total, "funds_superior": t.funds.superior,
-        "funds_district": t.funds.district, "funds_other": t.funds.other,
-        "overview": t.overview, "basis": t.basis, "goal": t.goal,
+        "region": t.region,
+        "year": t.year,
+        "kind": t.kind,
+        "label": t.label,
+        "department": t.department,
+        "implementer": t.implementer,
+        "project": t.project,
+        "execution_weight": t.execution_weight,
+        "money_unit": t.money_unit,
+        "funds_total": t.funds.total,
+        "funds_superior": t.funds.superior,
+        "funds_district": t.funds.district,
+        "funds_other": t.funds.other,
+        "overview": t.overview,
+        "basis": t.basis,
+        "goal": t.goal,
         "extra": dict(t.extra),
-        "contact_name": t.contact.name, "contact_phone": t.contact.phone,
+        "contact_name": t.contact.name,
+        "contact_phone": t.contact.phone,
     }
 
 
 def _indicator_row(table_id: int, pos: int, i: Indicator) -> dict[str, Any]:
     return {
-        "table_id": table_id, "position": pos, "name": i.name, "operator": i.operator,
-        "value": i.value, "number": i.number, "unit": i.unit, "score": i.score,
-        "core": i.core, "level1": i.level1, "level2": i.level2,
+        "table_id": table_id,
+        "position": pos,
+        "name": i.name,
+        "operator": i.operator,
+        "value": i.value,
+        "number": i.number,
+        "unit": i.unit,
+        "score": i.score,
+        "core": i.core,
+        "level1": i.level1,
+        "level2": i.level2,
     }
 
 
 def _indicator_of(r: Any) -> Indicator:
     return Indicator.model_construct(
-        name=r["name"], operator=r["operator"], value=r["value"], number=r["number"],
-        unit=r["unit"], score=r["score"], core=bool(r["core"]), level1=r["level1"],
+        name=r["name"],
+        operator=r["operator"],
+        value=r["value"],
+        number=r["number"],
+        unit=r["unit"],
+        score=r["score"],
+        core=bool(r["core"]),
+        level1=r["level1"],
         level2=r["level2"],
     )
 
 
 def _table_of(r: Any, inds: list[Indicator]) -> TargetTable:
     return TargetTable.model_construct(
-        region=r["region"], year=r["year"], kind=r["kind"], label=r["label"],
-        department=r["department"], implementer=r["implementer"], project=r["project"],
-        execution_weight=r["execution_weight"], money_unit=r["money_unit"],
+        region=r["region"],
+        year=r["year"],
+        kind=r["kind"],
+        label=r["label"],
+        department=r["department"],
+        implementer=r["implementer"],
+        project=r["project"],
+        execution_weight=r["execution_weight"],
+        money_unit=r["money_unit"],
         funds=Funds.model_construct(
-            total=r["funds_total"], superior=r["funds_superior"],
-            district=r["funds_district"], other=r["funds_other"],
+            total=r["funds_total"],
+            superior=r["funds_superior"],
+            district=r["funds_district"],
+            other=r["funds_other"],
         ),
-        overview=r["overview"], basis=r["basis"], goal=r["goal"], indicators=inds,
+        overview=r["overview"],
+        basis=r["basis"],
+        goal=r["goal"],
+        indicators=inds,
         extra=dict(r["extra"] or {}),
         contact=Contact.model_construct(name=r["contact_name"], phone=r["contact_phone"]),
         source=Source.model_construct(
-            file=r["file"], index=r["idx"], path=r["path"], first_line=r["first_line"],
-            last_line=r["last_line"], page=r["page"],
+            file=r["file"],
+            index=r["idx"],
+            path=r["path"],
+            first_line=r["first_line"],
+            last_line=r["last_line"],
+            page=r["page"],
         ),
     )
 

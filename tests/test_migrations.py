@@ -1,0 +1,22 @@
+"""The Alembic migrations create exactly the tables of ``store/schema.py``."""
+
+from __future__ import annotations
+
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+
+from jixiao.store import Store, metadata
+
+
+def test_migrations_match_the_schema(store: Store) -> None:
+    with store.engine.connect() as conn:
+        ctx = MigrationContext.configure(conn, opts={"compare_type": True})
+        diff = compare_metadata(ctx, metadata)
+    assert diff == []
+
+
+def test_opening_twice_is_a_no_op(db_url: str) -> None:
+    Store(db_url).close()
+    s = Store(db_url)
+    assert s.count() == 0
+    s.close()
