@@ -22,6 +22,7 @@ from ..model import Contact, Funds, Indicator, Source, TargetTable
 from .labels import CONTACT_NAME, CONTACT_PHONE, column_of, field_of, parse_title
 from .segment import Segment, has_project_row
 from .values import (
+    clean_cell,
     clean_text,
     normalize_digits,
     normalize_operator,
@@ -124,6 +125,7 @@ def build(seg: Segment, file: str, path: str | None = None) -> TargetTable:
     contact = Contact()
     cols: dict[str, int] | None = None
     header: list[str] | None = None
+    header_key: list[str] | None = None
     prev_kept: list[str] | None = None
 
     for r, row in enumerate(grid.rows):
@@ -132,13 +134,20 @@ def build(seg: Segment, file: str, path: str | None = None) -> TargetTable:
             h = header_columns(row)
             if h is not None:
                 cols, header = h, row
+                header_key = [t.strip() for t in row]
                 continue
         # Continuation row: extraction split one cell over two rows. A row with no
         # label and at most two texts, each under a text of the row above, is joined to it.
-        texts = [(c, t) for c, t in enumerate(row) if t and t.strip()]
+        texts = [(c, t) for c, t in enumerate(row) if t and not t.isspace()]
         if not texts:
             continue
-        labels = [(c, k) for c, t in texts if (k := field_of(t)) is not None]
+        if cols is None:
+            labels = [(c, k) for c, t in texts if (k := field_of(t)) is not None]
+        else:
+            # Inside the indicator block a labelled row (联系人 …) starts with its label;
+            # looking at the first text only keeps the loop over indicator rows cheap.
+            k0 = field_of(texts[0][1])
+            labels = [(texts[0][0], k0)] if k0 is not None else []
         if (
             prev_kept is not None
             and not labels
@@ -152,7 +161,7 @@ def build(seg: Segment, file: str, path: str | None = None) -> TargetTable:
             continue
 
         if cols is not None and not labels:
-            if header is not None and [t.strip() for t in row] == [t.strip() for t in header]:
+            if header_key is not None and [t.strip() for t in row] == header_key:
                 continue  # a column-header row repeated after a page break
             indicators.append(_indicator(row, cols, file, seg.index, line))
             prev_kept = row
@@ -225,7 +234,7 @@ def build(seg: Segment, file: str, path: str | None = None) -> TargetTable:
         v = values.get(k)
         return parse_number(clean_text(v)) if v is not None else None
 
-    return TargetTable.model_construct(
+    return TargetTable.trusted(
         region=region,
         year=year,
         kind=kind,
@@ -235,7 +244,7 @@ def build(seg: Segment, file: str, path: str | None = None) -> TargetTable:
         project=project,
         execution_weight=num("execution_weight"),
         money_unit=seg.money_unit,
-        funds=Funds.model_construct(
+        funds=Funds.trusted(
             total=num("funds.total"),
             superior=num("funds.superior"),
             district=num("funds.district"),
@@ -247,7 +256,7 @@ def build(seg: Segment, file: str, path: str | None = None) -> TargetTable:
         indicators=indicators,
         extra=extra,
         contact=contact,
-        source=Source.model_construct(
+        source=Source.trusted(
             file=file,
             index=seg.index,
             path=path,
@@ -271,7 +280,8 @@ def _cell(row: list[str], cols: dict[str, int], key: str) -> str:
     i = cols.get(key)
     if i is None or i >= len(row):
         return ""
-    return clean_text(row[i])
+    s = row[i]
+    return clean_cell(s) if len(s) < 64 else clean_text(s)
 
 
 def _indicator(
@@ -291,7 +301,7 @@ def _indicator(
     if op is None:
         op = vop
     unit = _cell(row, cols, "unit") if "unit" in cols else vunit
-    return Indicator.model_construct(
+    return Indicator.trusted(
         name=name,
         operator=op,
         value=value,

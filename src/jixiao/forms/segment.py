@@ -56,12 +56,9 @@ class Segment:
 
     def add_grid(self, g: Grid) -> None:
         if self.grid is None:
-            self.grid = Grid(
-                rows=[list(r) for r in g.rows],
-                spans=dict(g.spans),
-                row_lines=list(g.row_lines),
-                page=g.page,
-            )
+            # The segment takes the grid over (no copy: 10,000 tables a run); the forms
+            # join split cells in place, so a document is segmented once.
+            self.grid = g
             self.notes.extend(self._loose)
             self._loose.clear()
             return

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import re
+from functools import lru_cache
 
 from ..model import Operator
 
@@ -29,6 +30,12 @@ _BREAK_TAGS = frozenset(
     {"p", "br", "div", "li", "ol", "ul", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "table"}
 )
 _SPACE_AROUND_BREAK = re.compile(r"[ \t\u00a0\u3000]*\n[ \t\u00a0\u3000\n]*")
+
+
+@lru_cache(maxsize=16384)
+def clean_cell(s: str) -> str:
+    """:func:`clean_text` for short cells, whose texts repeat across tables (units, scores)."""
+    return clean_text(s)
 
 
 def clean_text(s: str) -> str:
@@ -53,6 +60,7 @@ def clean_text(s: str) -> str:
     return s.strip()
 
 
+@lru_cache(maxsize=8192)
 def normalize_digits(s: str) -> str:
     """Fullwidth digits to ASCII and spaces between digits dropped; the rest as written."""
     s = s.translate(_FW_DIGITS)
@@ -61,6 +69,7 @@ def normalize_digits(s: str) -> str:
     return s
 
 
+@lru_cache(maxsize=8192)
 def parse_number(s: str | None) -> float | None:
     """A numeric cell: ``"1,053"`` → 1053.0, ``"３５"`` → 35.0, ``""`` → None.
 
@@ -102,6 +111,7 @@ _LEADING_OP = re.compile(
 )  # fmt: skip
 
 
+@lru_cache(maxsize=8192)
 def normalize_operator(s: str | None) -> Operator | None:
     """``"≧"`` → ``"≥"``, ``"》"`` → ``"≥"``, ``"\\geq"`` → ``"≥"``; None when it is no operator."""
     if not s:
@@ -121,6 +131,7 @@ def is_operator_variant(s: str | None) -> bool:
 _VALUE = re.compile(r"([+-]?(?:\d+(?:\.\d*)?|\.\d+))\s*([^\d]*)")
 
 
+@lru_cache(maxsize=8192)
 def split_value(value: str) -> tuple[Operator | None, float | None, str]:
     """Operator, number and unit of a value cell.
 
@@ -145,6 +156,7 @@ def split_value(value: str) -> tuple[Operator | None, float | None, str]:
     return op, number, vm.group(2).strip()
 
 
+@lru_cache(maxsize=8192)
 def parse_core(s: str) -> bool:
     """是否核心: ``是`` (or a tick) is core; ``否``, ``/`` and empty are not."""
     t = s.strip()

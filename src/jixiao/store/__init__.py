@@ -379,7 +379,7 @@ def _indicator_row(table_id: int, pos: int, i: Indicator) -> dict[str, Any]:
 
 
 def _indicator_of(r: Any) -> Indicator:
-    return Indicator.model_construct(
+    return Indicator.trusted(
         name=r["name"],
         operator=r["operator"],
         value=r["value"],
@@ -393,7 +393,7 @@ def _indicator_of(r: Any) -> Indicator:
 
 
 def _table_of(r: Any, inds: list[Indicator]) -> TargetTable:
-    return TargetTable.model_construct(
+    return TargetTable.trusted(
         region=r["region"],
         year=r["year"],
         kind=r["kind"],
@@ -403,7 +403,7 @@ def _table_of(r: Any, inds: list[Indicator]) -> TargetTable:
         project=r["project"],
         execution_weight=r["execution_weight"],
         money_unit=r["money_unit"],
-        funds=Funds.model_construct(
+        funds=Funds.trusted(
             total=r["funds_total"],
             superior=r["funds_superior"],
             district=r["funds_district"],
@@ -414,8 +414,8 @@ def _table_of(r: Any, inds: list[Indicator]) -> TargetTable:
         goal=r["goal"],
         indicators=inds,
         extra=dict(r["extra"] or {}),
-        contact=Contact.model_construct(name=r["contact_name"], phone=r["contact_phone"]),
-        source=Source.model_construct(
+        contact=Contact.trusted(name=r["contact_name"], phone=r["contact_phone"]),
+        source=Source.trusted(
             file=r["file"],
             index=r["idx"],
             path=r["path"],
