@@ -147,7 +147,10 @@ def write_xlsx(spec: dict[str, Any], path: Path) -> None:
                 value: str | int | float = c.text
                 if _NUMBER.fullmatch(c.text):
                     value = float(c.text) if "." in c.text else int(c.text)
-                ws.cell(row=row + c.row, column=c.col + 1, value=value if c.text else None)
+                cell = ws.cell(row=row + c.row, column=c.col + 1, value=value if c.text else None)
+                if c.text.startswith("="):
+                    # "=0次" is text a person typed with a leading quote, not a formula.
+                    cell.data_type = "s"
                 if c.rowspan > 1 or c.colspan > 1:
                     ws.merge_cells(start_row=row + c.row, start_column=c.col + 1,
                                    end_row=row + c.row + c.rowspan - 1,
