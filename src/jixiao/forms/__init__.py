@@ -12,19 +12,17 @@ from collections.abc import Callable, Iterator
 from ..errors import InputError, UnknownLayout
 from ..model import TargetTable
 from ..readers.grid import Document
-from . import district
+from . import district, national
 from .segment import Segment, segments
 
 Build = Callable[[Segment, str, str | None], TargetTable]
 
 
-def _any_segment(seg: Segment) -> bool:
-    return True
-
-
-# (name, recognise, build), tried in order; the district layout reads whatever is left.
+# (name, recognise, build), tried in order. The national layout is the narrower test
+# (it needs 一级/二级指标 columns), so it goes first; what neither recognises is refused.
 LAYOUTS: list[tuple[str, Callable[[Segment], bool], Build]] = [
-    ("district", _any_segment, district.build),
+    ("national", national.recognise, national.build),
+    ("district", district.recognise, district.build),
 ]
 
 
@@ -32,7 +30,11 @@ def layout_of(seg: Segment) -> tuple[str, Build]:
     for name, recognise, build in LAYOUTS:
         if recognise(seg):
             return name, build
-    raise UnknownLayout("表格不属于已知的版式", table=seg.index, line=seg.first_line)
+    raise UnknownLayout(
+        "表格不属于已知的版式（既无“项目名称”行，也无“指标名称/三级指标 … 指标值”表头）",
+        table=seg.index,
+        line=seg.first_line,
+    )
 
 
 def read_tables(doc: Document) -> Iterator[TargetTable | InputError]:

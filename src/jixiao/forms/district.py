@@ -19,8 +19,8 @@ import re
 
 from ..errors import TruncatedTable
 from ..model import Contact, Funds, Indicator, Source, TargetTable
-from .labels import CONTACT_NAME, CONTACT_PHONE, TITLE, column_of, field_of
-from .segment import Segment
+from .labels import CONTACT_NAME, CONTACT_PHONE, column_of, field_of, parse_title
+from .segment import Segment, has_project_row
 from .values import (
     clean_cell,
     clean_text,
@@ -69,6 +69,23 @@ def header_columns(row: list[str]) -> dict[str, int] | None:
         if len(order) == len(taken):
             cols = dict(zip(order, taken, strict=True))
     return cols
+
+
+def recognise(seg: Segment) -> bool:
+    """Whether a segment looks like a target table at all: the fallback layout reads no other.
+
+    A titled segment needs a 项目名称 row or an indicator header (a table cut short is
+    then reported as truncated); an untitled grid needs both, so that a timetable or a
+    price list is refused as an unknown layout rather than half-imported.
+    """
+    g = seg.grid
+    if g is None:
+        return seg.title is not None
+    project = has_project_row(g)
+    header = any(header_columns(row) is not None for row in g.rows)
+    if seg.title is not None:
+        return project or header
+    return project and header
 
 
 def _value_after(row: list[str], i: int) -> str | None:
@@ -203,12 +220,9 @@ def build(seg: Segment, file: str, path: str | None = None) -> TargetTable:
     read_contact([p.text for p in seg.notes], contact)
 
     region = year = kind = None
-    if seg.title:
-        m = TITLE.match(seg.title)
-        if m:
-            region = m.group("region") or None
-            year = int(m.group("year"))
-            kind = m.group("kind") or None
+    title = parse_title(seg.title) if seg.title else None
+    if title is not None:
+        region, year, kind = title
 
     def text(k: str) -> str | None:
         v = values.get(k)

@@ -9,47 +9,77 @@ every format reads it.
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
 from .values import clean_text
 
 # Table-level labels (the rows above the indicator block).
 FIELD_LABELS: dict[str, tuple[str, ...]] = {
     "department": ("主管部门", "主管单位", "主管部门及代码", "预算部门"),
-    "implementer": ("实施单位", "项目实施单位", "实施部门"),
+    "implementer": ("实施单位", "项目实施单位", "实施部门", "项目单位", "执行单位", "实施主体"),
     "project": ("项目名称",),
     "execution_weight": ("预算执行率权重", "预算执行率分值", "执行率权重", "预算执行率"),
     "funds.total": (
         "项目总资金额", "项目总金额", "项目总资金", "项目资金总额", "项目总资金额度",
-        "年度资金总额", "资金总额", "总资金额",
+        "年度资金总额", "资金总额", "总资金额", "年度资金", "年度预算资金总额",
     ),
-    "funds.superior": ("上级补助", "上级资金", "上级补助资金", "其中上级补助", "其中：上级补助"),
+    "funds.superior": (
+        "上级补助", "上级资金", "上级补助资金", "其中上级补助", "其中：上级补助",
+        "上级专项资金", "上级财政资金", "其中上级资金",
+    ),
     "funds.district": (
         "区级资金", "本级资金", "区县资金", "区级财政资金", "财政拨款", "其中财政拨款",
+        "财政拨款资金", "本年财政拨款", "财政资金", "其中财政资金", "本级财政资金",
     ),
-    "funds.other": ("其他资金", "其它资金"),
+    "funds.other": ("其他资金", "其它资金", "其中其他资金", "其他来源资金"),
     "overview": ("项目概况", "项目基本概况", "项目简介", "项目基本情况"),
     "basis": ("立项依据", "项目立项依据", "设立依据"),
-    "goal": ("当年绩效目标", "年度绩效目标", "年度目标", "本年度绩效目标"),
+    "goal": (
+        "当年绩效目标", "年度绩效目标", "年度目标", "本年度绩效目标", "年度总体目标",
+        "本年度目标", "当年目标",
+    ),
     "indicators": ("绩效指标", "年度绩效指标", "绩效指标体系"),
-    "contact.name": ("联系人",),
+    "contact.name": ("联系人", "项目联系人", "联系人姓名"),
     "contact.phone": ("联系电话", "电话", "联系方式"),
 }  # fmt: skip
 
+# Labelled rows that are not fields of their own: they go to ``extra`` (label → text),
+# except 总体目标, which is the goal where a table states no 年度目标. Knowing them
+# tells a label from a value in a row such as ``项目类型 | 新增 | 项目属性 | 经常性``.
+OVERALL_GOAL_LABELS: tuple[str, ...] = (
+    "总体目标", "项目总体目标", "整体目标", "绩效目标", "项目绩效目标", "总目标",
+)  # fmt: skip
+ROW_LABELS: tuple[str, ...] = (
+    "中期目标", "中长期目标", "长期目标", "项目期限", "实施期限", "项目周期", "项目类型",
+    "项目类别", "项目属性", "项目起止时间", "项目负责人", "项目资金", "资金来源", "资金用途",
+    "项目编码", "项目代码", "项目编号", "预算年度", "项目年度", "填报单位", "填报人",
+    "审核人", "备注", "项目概述", "项目内容", "资金性质",
+)  # fmt: skip
+
 # Column headers of the indicator block.
 COLUMN_LABELS: dict[str, tuple[str, ...]] = {
-    "name": ("指标名称", "三级指标", "指标内容", "绩效指标名称"),
-    "operator": ("指标性质", "指标方向", "运算符号", "符号"),
-    "value": ("指标值", "目标值", "年度指标值", "指标目标值", "绩效指标值", "年度目标值"),
+    "name": ("指标名称", "三级指标", "指标内容", "绩效指标名称", "三级指标名称"),
+    "operator": ("指标性质", "指标方向", "运算符号", "符号", "计算符号", "运算符"),
+    "value": (
+        "指标值", "目标值", "年度指标值", "指标目标值", "绩效指标值", "年度目标值", "预期目标值",
+        "绩效目标值",
+    ),
     "unit": ("指标单位", "度量单位", "计量单位", "单位"),
     "score": ("分值", "权重", "指标分值", "分值权重"),
     "core": ("是否核心", "是否核心指标", "核心指标"),
     "level1": ("一级指标",),
     "level2": ("二级指标",),
+    # Columns no field carries; knowing them keeps a header row whole and lets the
+    # national layout read 定性 from 指标值类型.
+    "value_type": ("指标值类型", "指标类型", "值类型", "定量/定性", "定性/定量", "指标属性"),
+    "standard": ("绩效标准", "评价标准", "指标标准", "标准"),
+    "note": ("指标解释", "指标说明", "指标值说明", "评分标准", "计算公式", "备注"),
 }  # fmt: skip
 
 _STRIP = re.compile(r"[\s:：\u3000]+")
 # A trailing "(分)", "（%）", "(90分)", "（万元）", "(分数)" says the unit, not the field.
-_TRAILING_PAREN = re.compile(r"[（(][^（）()]{0,8}[)）]$")
+# A longer one says a span of years: "中期目标（2023-2025年）" is the label 中期目标.
+_TRAILING_PAREN = re.compile(r"[（(][^（）()]{0,16}[)）]$")
 
 
 def _index(table: dict[str, tuple[str, ...]]) -> dict[str, str]:
@@ -62,6 +92,8 @@ def _index(table: dict[str, tuple[str, ...]]) -> dict[str, str]:
 
 _FIELDS = _index(FIELD_LABELS)
 _COLUMNS = _index(COLUMN_LABELS)
+_OVERALL_GOAL = frozenset(_STRIP.sub("", v) for v in OVERALL_GOAL_LABELS)
+_ROW_LABELS = frozenset(_STRIP.sub("", v) for v in ROW_LABELS) | _OVERALL_GOAL
 _memo_field: dict[str, str | None] = {}
 _memo_column: dict[str, str | None] = {}
 
@@ -104,14 +136,81 @@ def column_of(text: str) -> str | None:
     return key
 
 
-# "长寿区2024年重点专项绩效目标表" → region, year, kind.
+def row_label_of(text: str) -> str | None:
+    """A label that names no field but marks a labelled row (``"项目负责人："`` → ``"项目负责人"``).
+
+    Returns the normalised label, or None for text that is no known row label.
+    """
+    if not text or len(text) > MAX_LABEL_LEN + 20:
+        return None
+    norm = normalize_label(text)
+    return norm if norm in _ROW_LABELS else None
+
+
+def is_overall_goal(text: str) -> bool:
+    """总体目标 and its variants: the goal only where a table states no 年度目标."""
+    return normalize_label(text) in _OVERALL_GOAL
+
+
+# "长寿区2024年重点专项绩效目标表" → region, year, kind. A leading "附件2：" is not the region.
+_ATTACHMENT = r"(?:附件\s*[0-9一二三四五六七八九十]*\s*[:：]?\s*)?"
+_TABLE_WORD = r"绩效目标(?:申报|批复|审核|申请)?表"
 TITLE = re.compile(
-    r"^\s*(?P<region>[^\d\s]*?)\s*(?P<year>\d{4})\s*年度?\s*(?P<kind>[^\s\d]*?)\s*"
-    r"绩效目标(?:申报)?表\s*$"
+    rf"^\s*{_ATTACHMENT}(?P<region>[^\d\s]*?)\s*(?P<year>\d{{4}})\s*年度?\s*(?P<kind>[^\s\d]*?)\s*"
+    rf"{_TABLE_WORD}\s*$"
 )
+# "项目支出绩效目标申报表", "长寿区项目支出绩效目标表（2024年度）": the year, if any, after
+# the title or on a line of its own below it.
+_TITLE_NO_YEAR = re.compile(
+    rf"^\s*{_ATTACHMENT}(?P<pre>[^\d\s，。；、,;:：]{{0,30}}?)\s*{_TABLE_WORD}\s*"
+    r"(?:[（(]\s*(?P<year>\d{4})\s*年度?\s*[)）])?\s*$"
+)
+# What precedes the kind in a title without a year: the longest run ending in a
+# division's suffix ("重庆市长寿区项目支出" → 重庆市长寿区 | 项目支出).
+_REGION = re.compile(r"^(?P<region>.+(?:省|自治区|市|区|县|旗|州|盟))(?P<kind>.*)$")
+# The year of a title printed on a line of its own: "（2024年度）", "2024年".
+YEAR_LINE = re.compile(r"^\s*[（(]?\s*(?P<year>\d{4})\s*年度?\s*[)）]?\s*$")
+# The first half of a title broken over two lines: "长寿区2024年度" above "项目支出绩效目标表".
+TITLE_HEAD = re.compile(
+    r"^\s*(?P<region>[^\d\s，。；、,;:：]{0,20}?)\s*(?P<year>\d{4})\s*年度?\s*$"
+)
+
+
+class Title(NamedTuple):
+    """标题: what a table's title says about it."""
+
+    region: str | None
+    year: int | None
+    kind: str | None
+
+
+def parse_title(text: str) -> Title | None:
+    """``"长寿区2024年项目支出绩效目标表"`` → (长寿区, 2024, 项目支出); None when it is no title."""
+    m = TITLE.match(text)
+    if m:
+        return Title(m.group("region") or None, int(m.group("year")), m.group("kind") or None)
+    m = _TITLE_NO_YEAR.match(text)
+    if m is None:
+        return None
+    year = int(m.group("year")) if m.group("year") else None
+    pre = m.group("pre")
+    rm = _REGION.match(pre)
+    if rm:
+        return Title(rm.group("region"), year, rm.group("kind") or None)
+    return Title(None, year, pre or None)
+
+
+def is_title(text: str) -> bool:
+    return parse_title(text) is not None
+
+
 # A table number printed above the title: "表十一", "表 3", "附表2".
 TABLE_LABEL = re.compile(r"^\s*(附?表\s*[0-9一二三四五六七八九十百零〇]+(?:[-—–]\d+)?)\s*$")
-MONEY_UNIT = re.compile(r"^\s*(?:金额)?单位\s*[:：]\s*(?P<unit>[^\s]+)\s*$")
+MONEY_UNIT = re.compile(
+    r"^\s*[（(]?\s*(?:金额|资金)?单位\s*[:：]\s*(?P<unit>[^\s（）()]+)\s*[)）]?\s*$"
+)
+# The money unit a funds label carries: "项目资金（万元）", "年度资金总额(万元)".
+LABEL_MONEY_UNIT = re.compile(r"[（(]\s*(?P<unit>(?:十|百|千|万|亿)*元)\s*[)）]\s*$")
 # Page furniture: "- 12 -", "— 12 —", "第 3 页", "3/10".
 PAGE_NUMBER = re.compile(
     r"^\s*(?:[-—–]+\s*\d+\s*[-—–]+|第\s*\d+\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+)\s*$"

@@ -17,8 +17,11 @@ from .labels import (
     MONEY_UNIT,
     PAGE_NUMBER,
     TABLE_LABEL,
-    TITLE,
+    TITLE_HEAD,
+    YEAR_LINE,
     field_of,
+    is_title,
+    parse_title,
 )
 
 
@@ -91,8 +94,64 @@ def _is_contact(text: str) -> bool:
     )
 
 
-def _has_project_row(g: Grid) -> bool:
+def has_project_row(g: Grid) -> bool:
+    """Whether a grid has a 项目名称 row: the mark of a target table's header."""
     return any(field_of(c) == "project" for row in g.rows for c in row[:4] if c)
+
+
+def _sole_text(row: list[str]) -> str | None:
+    """The one text of a row whose cells are empty or all say the same (a merged title row)."""
+    texts = [t.strip() for t in row if t.strip()]
+    if not texts or any(t != texts[0] for t in texts):
+        return None
+    return texts[0]
+
+
+def _is_heading(text: str) -> bool:
+    """A line that belongs above a table: its label, title (or half of one), year or money unit."""
+    return bool(
+        is_title(text)
+        or MONEY_UNIT.match(text)
+        or TABLE_LABEL.match(text)
+        or YEAR_LINE.match(text)
+        or TITLE_HEAD.match(text)
+    )
+
+
+def _split(g: Grid) -> list[Grid]:
+    """One grid per table where a spreadsheet holds several tables in one block of rows.
+
+    A sheet read as one grid carries the second table's title as a row of its own,
+    or (untitled) starts it with a second 项目名称 row.
+    """
+    cuts: list[int] = []
+    seen_project = False
+    for r, row in enumerate(g.rows):
+        t = _sole_text(row)
+        if r > 0 and t is not None and is_title(t):
+            cuts.append(r)
+            seen_project = False
+            continue
+        if any(field_of(c) == "project" for c in row[:4] if c):
+            if seen_project and (not cuts or cuts[-1] < r - 1 or r == 0):
+                # Keep the title rows just above it with the new table.
+                start = r
+                while start > (cuts[-1] if cuts else 0) and (
+                    (t2 := _sole_text(g.rows[start - 1])) is not None and _is_heading(t2)
+                ):
+                    start -= 1
+                cuts.append(start)
+            seen_project = True
+    if not cuts:
+        return [g]
+    out: list[Grid] = []
+    bounds = [0, *cuts, len(g.rows)]
+    for a, b in zip(bounds, bounds[1:], strict=False):
+        if a >= b:
+            continue
+        spans = {(r - a, c): s for (r, c), s in g.spans.items() if a <= r < b}
+        out.append(Grid(rows=g.rows[a:b], spans=spans, row_lines=g.row_lines[a:b], page=g.page))
+    return out
 
 
 def _peel(g: Grid) -> tuple[list[Paragraph], Grid, list[Paragraph]]:
@@ -101,16 +160,11 @@ def _peel(g: Grid) -> tuple[list[Paragraph], Grid, list[Paragraph]]:
     after: list[Paragraph] = []
     rows, lines = g.rows, g.row_lines
     top = 0
-
-    def sole_text(row: list[str]) -> str | None:
-        texts = [t.strip() for t in row if t.strip()]
-        if not texts or any(t != texts[0] for t in texts):
-            return None
-        return texts[0]
+    sole_text = _sole_text
 
     while top < len(rows):
         t = sole_text(rows[top])
-        if t is None or not (TITLE.match(t) or MONEY_UNIT.match(t) or TABLE_LABEL.match(t)):
+        if t is None or not _is_heading(t):
             break
         before.append(Paragraph(t, g.line_of(top) or 0))
         top += 1
@@ -141,15 +195,25 @@ def segments(doc: Document) -> list[Segment]:
     flat: list[Paragraph | Grid] = []
     for b in doc.blocks:
         if isinstance(b, Grid):
-            before, g, after = _peel(b)
-            flat.extend(before)
-            if g.rows:
-                flat.append(g)
-            flat.extend(after)
+            for part in _split(b):
+                before, g, after = _peel(part)
+                flat.extend(before)
+                if g.rows:
+                    flat.append(g)
+                flat.extend(after)
         else:
             flat.append(b)
 
+    # "长寿区2024年度" waits here until the next line shows whether it is half a title.
+    head: Paragraph | None = None
     for b in flat:
+        if head is not None:
+            held, head = head, None
+            title = parse_title(b.text.strip()) if isinstance(b, Paragraph) else None
+            if isinstance(b, Paragraph) and title is not None and title.year is None:
+                b = Paragraph(held.text.strip() + b.text.strip(), held.line)
+            elif current is not None:
+                current._loose.append(held)
         if isinstance(b, Paragraph):
             text = b.text.strip()
             if PAGE_NUMBER.match(text):
@@ -158,7 +222,7 @@ def segments(doc: Document) -> list[Segment]:
             if m:
                 pending_label = m.group(1).replace(" ", "")
                 continue
-            if TITLE.match(text):
+            if parse_title(text) is not None:
                 if current is not None:
                     current.close()
                 current = Segment(
@@ -172,6 +236,20 @@ def segments(doc: Document) -> list[Segment]:
                 pending_label = None
                 pending_unit = None
                 continue
+            if (
+                current is not None
+                and current.grid is None
+                and current.title is not None
+                and YEAR_LINE.match(text)
+                and (t := parse_title(current.title)) is not None
+                and t.year is None
+            ):
+                # "项目支出绩效目标申报表" over "（2024年度）": one title.
+                current.title += text
+                continue
+            if TITLE_HEAD.match(text):
+                head = b
+                continue
             um = MONEY_UNIT.match(text)
             if um:
                 if current is not None and current.grid is None:
@@ -183,9 +261,9 @@ def segments(doc: Document) -> list[Segment]:
                 current._loose.append(b)
             continue
         # A grid.
-        starts_table = _has_project_row(b)
+        starts_table = has_project_row(b)
         if current is None or (
-            starts_table and current.grid is not None and _has_project_row(current.grid)
+            starts_table and current.grid is not None and has_project_row(current.grid)
         ):
             if current is not None:
                 current.close()
@@ -194,6 +272,8 @@ def segments(doc: Document) -> list[Segment]:
             pending_label = None
             pending_unit = None
         current.add_grid(b)
+    if head is not None and current is not None:
+        current._loose.append(head)
     if current is not None:
         current.close()
     merged = _merge_running_headers(out)
@@ -213,7 +293,7 @@ def _merge_running_headers(segs: list[Segment]) -> list[Segment]:
             and s.title == prev.title
             and prev.grid is not None
             and s.grid is not None
-            and not _has_project_row(s.grid)
+            and not has_project_row(s.grid)
         ):
             prev.add_grid(s.grid)
             prev.notes.extend(s.notes)
