@@ -107,3 +107,12 @@ def test_random_bytes(pos: int, junk: bytes) -> None:
 def test_arbitrary_text(text: str) -> None:
     for t in _read(text)[0]:
         _whole(t)
+
+
+def test_a_last_row_cut_inside_its_cells_is_refused() -> None:
+    # Cut just before the final "否" of the last indicator row: the scores still add
+    # to 90, but the row lost its 是否核心 cell. Found by the property test above.
+    end = TEXT.rindex("\t否") + 1
+    tables, errors = _read(TEXT[:end])
+    assert [t.project for t in tables] == list(ORIGINAL)[:-1]
+    assert len(errors) == 1 and "最后一行中途结束" in str(errors[0])

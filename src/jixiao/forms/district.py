@@ -204,6 +204,13 @@ def build(seg: Segment, file: str, path: str | None = None) -> TargetTable:
             "绩效指标部分没有任何指标行", file=file, table=seg.index, line=grid.last_line
         )
 
+    if seg.last and not seg.notes and grid.open_end:
+        raise TruncatedTable(
+            "文件在表格最后一行中途结束（该行可能缺少单元格）",
+            file=file,
+            table=seg.index,
+            line=grid.last_line,
+        )
     if seg.last and not seg.notes and header is not None and "score" in cols:
         # The file ends inside the indicator block with nothing after it: when the
         # scores fall short of the header's "分值 (90分)", rows were cut off.

@@ -82,6 +82,7 @@ class Segment:
         for (r, c), span in g.spans.items():
             base.spans[(r + offset, c)] = span
         base.row_lines.extend(g.row_lines or [g.page or 0] * len(g.rows))
+        base.open_end = g.open_end
 
     def close(self) -> None:
         self.notes.extend(self._loose)
@@ -150,7 +151,15 @@ def _split(g: Grid) -> list[Grid]:
         if a >= b:
             continue
         spans = {(r - a, c): s for (r, c), s in g.spans.items() if a <= r < b}
-        out.append(Grid(rows=g.rows[a:b], spans=spans, row_lines=g.row_lines[a:b], page=g.page))
+        out.append(
+            Grid(
+                rows=g.rows[a:b],
+                spans=spans,
+                row_lines=g.row_lines[a:b],
+                page=g.page,
+                open_end=g.open_end and b == len(g.rows),
+            )
+        )
     return out
 
 
@@ -180,7 +189,13 @@ def _peel(g: Grid) -> tuple[list[Paragraph], Grid, list[Paragraph]]:
     spans = {(r - top, c): s for (r, c), s in g.spans.items() if top <= r < bottom}
     return (
         before,
-        Grid(rows=rows[top:bottom], spans=spans, row_lines=lines[top:bottom], page=g.page),
+        Grid(
+            rows=rows[top:bottom],
+            spans=spans,
+            row_lines=lines[top:bottom],
+            page=g.page,
+            open_end=g.open_end and bottom == len(rows),
+        ),
         after,
     )
 

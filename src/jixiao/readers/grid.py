@@ -37,6 +37,9 @@ class Grid:
     # Where each row came from: a 1-based line (text formats) or page (paged formats).
     row_lines: list[int] = field(default_factory=list)
     page: int | None = None
+    # The source stopped inside this grid's last row (a text file cut mid-line):
+    # that row may have lost cells, so the forms must not take it as whole.
+    open_end: bool = False
 
     @property
     def line(self) -> int | None:

@@ -75,7 +75,10 @@ def parse_text(text: str, name: str, path: str = "") -> Document:
             rows, row_lines = [], []
         blocks.append(Paragraph(line.strip(), n))
     if rows:
-        blocks.append(_grid(rows, row_lines))
+        g = _grid(rows, row_lines)
+        # A last line without its newline, inside a table, may be a row cut short.
+        g.open_end = not text.endswith(("\n", "\r"))
+        blocks.append(g)
     return Document(name=name, path=path, format="text", blocks=blocks)
 
 
