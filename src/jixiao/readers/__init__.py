@@ -10,12 +10,14 @@ from collections.abc import Callable
 
 from ..errors import UnreadableFile
 from .grid import Block, Cell, Document, Grid, Paragraph
+from .docx import read_docx
 from .text import read_text
 
 Reader = Callable[[str], Document]
 
 # Suffix → reader. Text extracted from PDFs comes as .txt (sometimes .text / .tsv).
 READERS: dict[str, Reader] = {
+    ".docx": read_docx,
     ".txt": read_text,
     ".text": read_text,
     ".tsv": read_text,
