@@ -12,12 +12,16 @@ from ..errors import UnreadableFile
 from .grid import Block, Cell, Document, Grid, Paragraph
 from .docx import read_docx
 from .text import read_text
+from .xlsx import read_xlsx
 
 Reader = Callable[[str], Document]
 
 # Suffix → reader. Text extracted from PDFs comes as .txt (sometimes .text / .tsv).
 READERS: dict[str, Reader] = {
     ".docx": read_docx,
+    ".xlsx": read_xlsx,
+    ".xlsm": read_xlsx,
+    ".xls": read_xlsx,
     ".txt": read_text,
     ".text": read_text,
     ".tsv": read_text,
