@@ -11,6 +11,7 @@ from collections.abc import Callable
 from ..errors import UnreadableFile
 from .grid import Block, Cell, Document, Grid, Paragraph
 from .docx import read_docx
+from .html import read_html
 from .text import read_text
 from .xlsx import read_xlsx
 
@@ -22,6 +23,8 @@ READERS: dict[str, Reader] = {
     ".xlsx": read_xlsx,
     ".xlsm": read_xlsx,
     ".xls": read_xlsx,
+    ".html": read_html,
+    ".htm": read_html,
     ".txt": read_text,
     ".text": read_text,
     ".tsv": read_text,
