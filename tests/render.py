@@ -184,20 +184,13 @@ def write_docx(tables: list[list[Item]], path: str, *, page_numbers: bool = True
         # Page furniture as published: "- 3 -" in the footer.
         footer = d.sections[0].footer.paragraphs[0]
         footer.text = ""
+        footer._p.append(parse_xml(f'<w:r {nsdecls("w")}><w:t xml:space="preserve">- </w:t></w:r>'))
         footer._p.append(
             parse_xml(
-                f'<w:r {nsdecls("w")}><w:t xml:space="preserve">- </w:t></w:r>'
+                f'<w:fldSimple {nsdecls("w")} w:instr="PAGE"><w:r><w:t>1</w:t></w:r></w:fldSimple>'
             )
         )
-        footer._p.append(
-            parse_xml(
-                f'<w:fldSimple {nsdecls("w")} w:instr="PAGE"><w:r><w:t>1</w:t></w:r>'
-                "</w:fldSimple>"
-            )
-        )
-        footer._p.append(
-            parse_xml(f'<w:r {nsdecls("w")}><w:t xml:space="preserve"> -</w:t></w:r>')
-        )
+        footer._p.append(parse_xml(f'<w:r {nsdecls("w")}><w:t xml:space="preserve"> -</w:t></w:r>'))
     d.save(path)
 
 
@@ -309,7 +302,9 @@ def docx_to_pdf(docx_paths: Sequence[str], outdir: str) -> list[str]:
         capture_output=True,
         timeout=600,
     )
-    out = [os.path.join(outdir, os.path.splitext(os.path.basename(p))[0] + ".pdf") for p in docx_paths]
+    out = [
+        os.path.join(outdir, os.path.splitext(os.path.basename(p))[0] + ".pdf") for p in docx_paths
+    ]
     missing = [p for p in out if not os.path.exists(p)]
     if missing:
         raise RuntimeError(f"LibreOffice wrote no {missing}")

@@ -9,9 +9,10 @@ import os
 from collections.abc import Callable
 
 from ..errors import UnreadableFile
-from .grid import Block, Cell, Document, Grid, Paragraph
 from .docx import read_docx
+from .grid import Block, Cell, Document, Grid, Paragraph
 from .html import read_html
+from .pdf import read_pdf
 from .text import read_text
 from .xlsx import read_xlsx
 
@@ -25,6 +26,7 @@ READERS: dict[str, Reader] = {
     ".xls": read_xlsx,
     ".html": read_html,
     ".htm": read_html,
+    ".pdf": read_pdf,
     ".txt": read_text,
     ".text": read_text,
     ".tsv": read_text,

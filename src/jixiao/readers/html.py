@@ -198,7 +198,8 @@ def _table(table: Any, name: str) -> Grid:
             width = max(width, c + cs)
             if nrows * width > MAX_TABLE_CELLS:
                 raise UnreadableFile(
-                    f"表格过大（{nrows} 行 × {width} 列），不是绩效目标表", file=name,
+                    f"表格过大（{nrows} 行 × {width} 列），不是绩效目标表",
+                    file=name,
                     line=tr.sourceline,
                 )
             cells.append(Cell(cell_text(td, name), r, c, rs, cs))

@@ -86,9 +86,8 @@ def check_ooxml(path: str, name: str, kind: str) -> None:
                         f"文件解压后过大（超过 {MAX_UNPACKED_BYTES} 字节），疑似压缩炸弹",
                         file=name,
                     )
-                if (
-                    info.file_size > RATIO_FLOOR_BYTES
-                    and info.file_size > MAX_RATIO * max(info.compress_size, 1)
+                if info.file_size > RATIO_FLOOR_BYTES and info.file_size > MAX_RATIO * max(
+                    info.compress_size, 1
                 ):
                     raise UnreadableFile(
                         f"文件部件 {info.filename} 压缩比异常"

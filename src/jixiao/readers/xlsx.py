@@ -192,8 +192,9 @@ def _block(
         cells.append(Cell(t, r - top, c - left, rs, cs))
     for (r, c), s in starts.items():
         if (r, c) not in texts:  # an empty merged cell still shapes the grid
-            cells.append(Cell("", r - top, c - left, min(s[2], bottom) - r + 1,
-                              min(s[3], right) - c + 1))
+            cells.append(
+                Cell("", r - top, c - left, min(s[2], bottom) - r + 1, min(s[3], right) - c + 1)
+            )
     nrows = bottom - top + 1
     grid = Grid.from_cells(cells, row_lines=list(range(top + 1, bottom + 2)), page=sheet_no)
     width = right - left + 1
