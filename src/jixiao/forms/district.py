@@ -15,8 +15,10 @@ not itself a label.
 
 from __future__ import annotations
 
+from typing import cast
+
 from ..errors import TruncatedTable
-from ..model import Contact, Funds, Indicator, Source, TargetTable
+from ..model import Contact, Funds, Indicator, Operator, Source, TargetTable
 from .labels import CONTACT_NAME, CONTACT_PHONE, TITLE, column_of, field_of
 from .segment import Segment
 from .values import (
@@ -274,7 +276,8 @@ def _indicator(row: list[str], cols: dict[str, int], file: str, table: int,
     unit = _cell(row, cols, "unit") if "unit" in cols else vunit
     return Indicator.model_construct(
         name=name,
-        operator=op,
+        # normalize_operator and split_value only ever give one of the six operators.
+        operator=cast(Operator | None, op),
         value=value,
         number=number,
         unit=unit,

@@ -74,8 +74,8 @@ class Segment:
             r.extend([""] * (width - len(r)))
         for r in g.rows:
             base.rows.append(list(r) + [""] * (width - len(r)))
-        for (r, c), span in g.spans.items():
-            base.spans[(r + offset, c)] = span
+        for (gr, gc), span in g.spans.items():
+            base.spans[(gr + offset, gc)] = span
         base.row_lines.extend(g.row_lines or [g.page or 0] * len(g.rows))
 
     def close(self) -> None:
