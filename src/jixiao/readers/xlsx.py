@@ -17,6 +17,7 @@ Line numbers are the sheet's own row numbers (1-based, as Excel shows them);
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import os
 from collections.abc import Sequence
@@ -127,36 +128,32 @@ def sheet_blocks(
         if area > MAX_CELLS:
             raise UnreadableFile(f"合并单元格总面积过大（超过 {MAX_CELLS} 格）")
         occupied.update((r, c) for r in range(top, bottom + 1) for c in range(left, right + 1))
-    rows = sorted({r for r, _ in occupied})
-    cols = sorted({c for _, c in occupied})
-    boxes = _cut(occupied, (rows[0], cols[0], rows[-1], cols[-1]), 0)
-    boxes.sort()
+    starts = {(sp[0], sp[1]): sp for sp in spans}
     out: list[Block] = []
-    for box in boxes:
-        out.extend(_block(box, texts, spans, sheet_no))
+    for box, points in sorted(_cut(list(occupied), 0), key=lambda bp: bp[0]):
+        out.extend(_block(box, points, texts, starts, sheet_no))
     return out
 
 
-def _cut(occupied: set[tuple[int, int]], box: Span, depth: int) -> list[Span]:
-    """XY-cut: split a box at fully empty rows, then columns, until neither splits."""
-    top, left, bottom, right = box
-    inside = [(r, c) for r, c in occupied if top <= r <= bottom and left <= c <= right]
-    if not inside:
-        return []
-    used_rows = sorted({r for r, _ in inside})
-    used_cols = sorted({c for _, c in inside})
+def _cut(points: list[tuple[int, int]], depth: int) -> list[tuple[Span, list[tuple[int, int]]]]:
+    """XY-cut: split the points at fully empty rows, then columns, until neither splits.
+
+    Each level hands its children only their own points, so a sheet of many
+    tables costs about its number of cells times the depth, not times the tables.
+    """
+    used_rows = sorted({r for r, _ in points})
+    used_cols = sorted({c for _, c in points})
     box = (used_rows[0], used_cols[0], used_rows[-1], used_cols[-1])
-    if depth >= _MAX_CUT_DEPTH:
-        return [box]
-    for used, horizontal in ((used_rows, True), (used_cols, False)):
-        runs = _runs(used)
-        if len(runs) > 1:
-            out: list[Span] = []
-            for a, b in runs:
-                sub = (a, box[1], b, box[3]) if horizontal else (box[0], a, box[2], b)
-                out.extend(_cut(occupied, sub, depth + 1))
-            return out
-    return [box]
+    if depth < _MAX_CUT_DEPTH:
+        for used, axis in ((used_rows, 0), (used_cols, 1)):
+            runs = _runs(used)
+            if len(runs) > 1:
+                firsts = [a for a, _ in runs]
+                parts: list[list[tuple[int, int]]] = [[] for _ in runs]
+                for p in points:
+                    parts[bisect.bisect_right(firsts, p[axis]) - 1].append(p)
+                return [x for part in parts for x in _cut(part, depth + 1)]
+    return [(box, points)]
 
 
 def _runs(sorted_ints: list[int]) -> list[tuple[int, int]]:
@@ -170,31 +167,32 @@ def _runs(sorted_ints: list[int]) -> list[tuple[int, int]]:
 
 
 def _block(
-    box: Span, texts: dict[tuple[int, int], str], spans: list[Span], sheet_no: int
+    box: Span,
+    points: list[tuple[int, int]],
+    texts: dict[tuple[int, int], str],
+    starts: dict[tuple[int, int], Span],
+    sheet_no: int,
 ) -> list[Block]:
     top, left, bottom, right = box
     by_row: dict[int, list[str]] = {}
-    for (r, c), t in texts.items():
-        if top <= r <= bottom and left <= c <= right:
-            by_row.setdefault(r, []).append(t)
+    for p in points:
+        t = texts.get(p)
+        if t is not None:
+            by_row.setdefault(p[0], []).append(t)
     if all(len(v) == 1 for v in by_row.values()):
         # Lines of text, one cell each: a title, a unit, the contact lines.
         return [Paragraph(by_row[r][0], r + 1) for r in sorted(by_row)]
     cells: list[Cell] = []
-    starts = {(s[0], s[1]): s for s in spans if top <= s[0] <= bottom and left <= s[1] <= right}
-    for (r, c), t in texts.items():
-        if not (top <= r <= bottom and left <= c <= right):
-            continue
+    for r, c in points:
+        t = texts.get((r, c))
         s = starts.get((r, c))
+        if t is None and s is None:
+            continue  # covered by a merge, or empty
         rs, cs = (1, 1)
         if s is not None:
+            # A merge cut by the block's edge (it cannot be, but a file may say so) is clipped.
             rs, cs = min(s[2], bottom) - r + 1, min(s[3], right) - c + 1
-        cells.append(Cell(t, r - top, c - left, rs, cs))
-    for (r, c), s in starts.items():
-        if (r, c) not in texts:  # an empty merged cell still shapes the grid
-            cells.append(
-                Cell("", r - top, c - left, min(s[2], bottom) - r + 1, min(s[3], right) - c + 1)
-            )
+        cells.append(Cell(t or "", r - top, c - left, rs, cs))
     nrows = bottom - top + 1
     grid = Grid.from_cells(cells, row_lines=list(range(top + 1, bottom + 2)), page=sheet_no)
     width = right - left + 1
