@@ -128,45 +128,14 @@ def build(seg: Segment, file: str, path: str | None = None) -> TargetTable:
     header_key: list[str] | None = None
     prev_kept: list[str] | None = None
 
-    for r, row in enumerate(grid.rows):
-        line = grid.line_of(r)
-        if cols is None:
-            h = header_columns(row)
-            if h is not None:
-                cols, header = h, row
-                header_key = [t.strip() for t in row]
-                continue
-        # Continuation row: extraction split one cell over two rows. A row with no
-        # label and at most two texts, each under a text of the row above, is joined to it.
+    # What the last labelled row put into `values` / `extra`, so that a continuation
+    # row joined into it can be read again: (field keys, extra name).
+    prev_took: tuple[list[str], str | None] | None = None
+
+    def take_labelled(row: list[str]) -> tuple[list[str], str | None]:
         texts = [(c, t) for c, t in enumerate(row) if t and not t.isspace()]
-        if not texts:
-            continue
-        if cols is None:
-            labels = [(c, k) for c, t in texts if (k := field_of(t)) is not None]
-        else:
-            # Inside the indicator block a labelled row (联系人 …) starts with its label;
-            # looking at the first text only keeps the loop over indicator rows cheap.
-            k0 = field_of(texts[0][1])
-            labels = [(texts[0][0], k0)] if k0 is not None else []
-        if (
-            prev_kept is not None
-            and not labels
-            and all(c < len(prev_kept) and prev_kept[c].strip() for c, _ in texts)
-            and (len(texts) <= 2 if cols is not None else len(texts) == 1 and texts[0][0] > 0)
-        ):
-            for c, t in texts:
-                prev_kept[c] = prev_kept[c] + t.strip()
-                if cols is not None and indicators:
-                    _reread_indicator(indicators[-1], prev_kept, cols)
-            continue
-
-        if cols is not None and not labels:
-            if header_key is not None and [t.strip() for t in row] == header_key:
-                continue  # a column-header row repeated after a page break
-            indicators.append(_indicator(row, cols, file, seg.index, line))
-            prev_kept = row
-            continue
-
+        labels = [(c, k) for c, t in texts if (k := field_of(t)) is not None]
+        took: list[str] = []
         for c, k in labels:
             if k == "indicators":
                 continue
@@ -181,12 +150,72 @@ def build(seg: Segment, file: str, path: str | None = None) -> TargetTable:
             v = _value_after(row, c)
             if v is not None:
                 values[k] = v
-        if not labels:
+                took.append(k)
+        extra_name = None
+        if not labels and texts:
             # An unknown labelled row (项目期限, 项目类型 …) is kept as written.
             name = clean_text(texts[0][1])
             rest = [clean_text(t) for _, t in texts[1:]]
             if rest and name:
                 extra[name] = "".join(rest) if len(rest) == 1 else " ".join(rest)
+                extra_name = name
+        return took, extra_name
+
+    for r, row in enumerate(grid.rows):
+        line = grid.line_of(r)
+        if cols is None:
+            h = header_columns(row)
+            if h is not None:
+                cols, header = h, row
+                header_key = [t.strip() for t in row]
+                continue
+        # Continuation row: extraction (or a page break) split one cell over two rows.
+        # A row with no label and at most two texts, each under a text of the row
+        # above, is joined to it; so is a row whose first text completes the label
+        # above it ("当年绩效" + "目标").
+        texts = [(c, t) for c, t in enumerate(row) if t and not t.isspace()]
+        if not texts:
+            continue
+        if cols is None:
+            labels = [(c, k) for c, t in texts if (k := field_of(t)) is not None]
+        else:
+            # Inside the indicator block a labelled row (联系人 …) starts with its label;
+            # looking at the first text only keeps the loop over indicator rows cheap.
+            k0 = field_of(texts[0][1])
+            labels = [(texts[0][0], k0)] if k0 is not None else []
+        if (
+            prev_kept is not None
+            and not labels
+            and all(c < len(prev_kept) and prev_kept[c].strip() for c, _ in texts)
+            and (
+                (len(texts) <= 2 if cols is not None else len(texts) == 1 and texts[0][0] > 0)
+                or _completes_label(prev_kept, texts)
+            )
+        ):
+            for c, t in texts:
+                prev_kept[c] = prev_kept[c] + t.strip()
+                if cols is not None and indicators and prev_took is None:
+                    _reread_indicator(indicators[-1], prev_kept, cols)
+            if prev_took is not None:
+                # Read the joined labelled row again, in place of what its first part gave.
+                for k in prev_took[0]:
+                    values.pop(k, None)
+                if prev_took[1] is not None:
+                    extra.pop(prev_took[1], None)
+                prev_took = take_labelled(prev_kept)
+            continue
+
+        if cols is not None and not labels:
+            if header_key is not None and [t.strip() for t in row] == header_key:
+                continue  # a column-header row repeated after a page break
+            if column_of(texts[0][1]) is not None and header_columns(row) is not None:
+                continue  # the same, with the merged 绩效指标 cell left empty on the new page
+            indicators.append(_indicator(row, cols, file, seg.index, line))
+            prev_kept = row
+            prev_took = None
+            continue
+
+        prev_took = take_labelled(row)
         prev_kept = row
 
     project = clean_text(values.get("project", ""))
@@ -272,6 +301,14 @@ def build(seg: Segment, file: str, path: str | None = None) -> TargetTable:
             page=None,
         ),
     )
+
+
+def _completes_label(prev: list[str], texts: list[tuple[int, str]]) -> bool:
+    """A label split over two rows: ``"项目总资"`` above ``"金额"`` is ``"项目总资金额"``."""
+    c, t = texts[0]
+    if c >= len(prev) or not prev[c].strip() or field_of(prev[c]) is not None:
+        return False
+    return field_of(prev[c].strip() + t.strip()) is not None
 
 
 _DECLARED = re.compile(r"(\d+(?:\.\d+)?)\s*分")

@@ -56,9 +56,15 @@ class Segment:
 
     def add_grid(self, g: Grid) -> None:
         if self.grid is None:
-            # The segment takes the grid over (no copy: 10,000 tables a run); the forms
-            # join split cells in place, so a document is segmented once.
-            self.grid = g
+            # A copy of the rows: the segment and the forms join split cells in place,
+            # and the caller's document must stay as the reader made it.
+            self.grid = Grid(
+                rows=[r[:] for r in g.rows],
+                spans=dict(g.spans),
+                row_lines=list(g.row_lines),
+                page=g.page,
+                open_end=g.open_end,
+            )
             self.notes.extend(self._loose)
             self._loose.clear()
             return

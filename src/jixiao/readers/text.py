@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import codecs
 import os
+import re
 
 from ..errors import UnreadableFile
 from .grid import Block, Document, Grid, Paragraph
@@ -23,6 +24,15 @@ _BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+
+
+def _mostly_printable(text: str) -> bool:
+    """Real text has next to no control characters; binary read as UTF-16 is full of them."""
+    sample = text[:4096]
+    return len(_CONTROL.findall(sample)) <= len(sample) // 100
 
 
 def decode(data: bytes, name: str) -> str:
@@ -41,9 +51,11 @@ def decode(data: bytes, name: str) -> str:
         guess = "utf-16-le" if odds > evens * 4 else "utf-16-be" if evens > odds * 4 else None
         if guess is not None:
             try:
-                return data.decode(guess)
+                text = data.decode(guess)
             except UnicodeDecodeError:
-                pass
+                text = ""
+            if text and _mostly_printable(text):
+                return text
     if b"\x00" in head:
         raise UnreadableFile("不是文本文件（含二进制内容）", file=name)
     try:
