@@ -49,6 +49,9 @@ class Indicator(_Model):
     core: bool = False
     level1: str | None = None  # 一级指标
     level2: str | None = None  # 二级指标
+    # The 指标性质 cell as written when it is a variant (``≧``, ``》``, ``\\geq``): the
+    # reviewer reports it, so it is kept; not part of the interchange form.
+    operator_written: str | None = None
 
 
 class Contact(_Model):

@@ -21,6 +21,7 @@ from .labels import CONTACT_NAME, CONTACT_PHONE, TITLE, column_of, field_of
 from .segment import Segment
 from .values import (
     clean_text,
+    is_operator_variant,
     normalize_digits,
     normalize_operator,
     parse_core,
@@ -245,6 +246,7 @@ def _indicator(row: list[str], cols: dict[str, int], file: str, table: int,
         core=parse_core(_cell(row, cols, "core")),
         level1=_cell(row, cols, "level1") or None,
         level2=_cell(row, cols, "level2") or None,
+        operator_written=op_cell.strip() if is_operator_variant(op_cell) else None,
     )
 
 

@@ -320,6 +320,7 @@ def _indicator_row(table_id: int, pos: int, i: Indicator) -> dict[str, Any]:
         "table_id": table_id, "position": pos, "name": i.name, "operator": i.operator,
         "value": i.value, "number": i.number, "unit": i.unit, "score": i.score,
         "core": i.core, "level1": i.level1, "level2": i.level2,
+        "operator_written": i.operator_written,
     }
 
 
@@ -327,7 +328,7 @@ def _indicator_of(r: Any) -> Indicator:
     return Indicator.model_construct(
         name=r["name"], operator=r["operator"], value=r["value"], number=r["number"],
         unit=r["unit"], score=r["score"], core=bool(r["core"]), level1=r["level1"],
-        level2=r["level2"],
+        level2=r["level2"], operator_written=r["operator_written"],
     )
 
 
