@@ -91,13 +91,15 @@ def normalize_level2(text: str | None) -> str | None:
 
 _MONEY_UNIT = re.compile(r"^(?:万|亿|千)?元$")
 _PRICE_UNIT = re.compile(r"元\s*[/／每]")
+# Units of delivered things, space-separated ("m ²" as extraction leaves it is added apart).
 _COUNT_UNITS = frozenset(
-    (
-        "个 家 人 人次 户 次 场 场次 期 批 辆 份 所 件 起 名 台 套 项 座 处 条 篇 册 本 株 头 只 棵 "
-        "亩 万亩 公顷 平方米 万平方米 m² m ² 平米 公里 千米 米 吨 万人 万人次 万 班 间 栋 张 部 支 "
-        "个数 次数 人数 户数 家数 种 类 门 宗 根 盏 块 趟 天次 课时 学时 期次"
-    ).split()  # noqa: SIM905  (a list of words reads best as words)
-)
+    re.split(
+        r"\s+",
+        "个 家 人 人次 户 次 场 场次 期 批 辆 份 所 件 起 名 台 套 项 座 处 条 篇 册 本 株 头 "
+        "只 棵 亩 万亩 公顷 平方米 万平方米 m² 平米 公里 千米 米 吨 万人 万人次 万 班 间 栋 "
+        "张 部 支 个数 次数 人数 户数 家数 种 类 门 宗 根 盏 块 趟 天次 课时 学时 期次",
+    )
+) | {"m ²"}
 _TIME_UNITS = frozenset(
     ["小时", "天", "日", "工作日", "个工作日", "月", "个月", "年", "周", "分钟"]
 )
