@@ -210,6 +210,13 @@ def _infer(ind: Indicator, table: TargetTable | None) -> tuple[str, str]:
         m = pattern.search(name)
         if m:
             return level2, f"{why}：“{m.group(0)}”"
+    if (
+        unit in _COUNT_UNITS
+        and op != "定性"
+        and not _BENEFICIARY.search(name)
+        and _promised(ind, table)
+    ):
+        return QUANTITY, f"当年绩效目标写明要完成的“{fmt_number(ind.number)}{unit}”"
     if _PRICE_UNIT.search(unit) and not _ECONOMIC.search(name):
         return COST, f"单位“{unit}”是单价或标准"
     if _is_money(unit):
@@ -258,6 +265,10 @@ def _infer(ind: Indicator, table: TargetTable | None) -> tuple[str, str]:
     if m:
         return QUANTITY, f"名称含“{m.group(0)}”"
     return QUANTITY, "无明确线索，按数量"
+
+
+def fmt_number(x: float | None) -> str:
+    return "" if x is None else f"{x:g}"
 
 
 def _promised(ind: Indicator, table: TargetTable | None) -> bool:

@@ -8,6 +8,7 @@ import sys
 
 from ..errors import JixiaoError
 from .app import app, console_err
+from . import review as _review  # noqa: F401  (registers commands)
 from . import targets as _targets  # noqa: F401  (registers commands)
 
 
