@@ -13,13 +13,27 @@ ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "samples" / "seeds"
 
 
-def ind(name: str, op: str | None = "≥", number: float | None = 1, unit: str = "个",
-        score: float = 18, value: str | None = None, **kw: Any) -> Indicator:
+def ind(
+    name: str,
+    op: str | None = "≥",
+    number: float | None = 1,
+    unit: str = "个",
+    score: float = 18,
+    value: str | None = None,
+    **kw: Any,
+) -> Indicator:
     """An indicator row; the value defaults to the number as written."""
     if value is None:
         value = "" if number is None else f"{number:g}"
-    return Indicator(name=name, operator=op, value=value, number=number,  # type: ignore[arg-type]
-                     unit=unit, score=score, **kw)
+    return Indicator(
+        name=name,
+        operator=op,
+        value=value,
+        number=number,  # type: ignore[arg-type]
+        unit=unit,
+        score=score,
+        **kw,
+    )
 
 
 def good_indicators() -> list[Indicator]:
@@ -35,13 +49,21 @@ def good_indicators() -> list[Indicator]:
 
 def make_table(**kw: Any) -> TargetTable:
     """A clean district-layout table; keywords replace fields."""
-    base: dict[str, Any] = dict(
-        region="长寿区", year=2024, kind="重点专项", department="区生态环境局",
-        implementer="区生态环境局", project="油烟整治", execution_weight=10, money_unit="万元",
-        funds=Funds(total=10, district=10), overview="对油烟扰民店铺进行整治。",
-        goal="完成20家餐饮企业油烟整治。", indicators=good_indicators(),
-        contact=Contact(name="张三", phone="13667669705"),
-    )
+    base: dict[str, Any] = {
+        "region": "长寿区",
+        "year": 2024,
+        "kind": "重点专项",
+        "department": "区生态环境局",
+        "implementer": "区生态环境局",
+        "project": "油烟整治",
+        "execution_weight": 10,
+        "money_unit": "万元",
+        "funds": Funds(total=10, district=10),
+        "overview": "对油烟扰民店铺进行整治。",
+        "goal": "完成20家餐饮企业油烟整治。",
+        "indicators": good_indicators(),
+        "contact": Contact(name="张三", phone="13667669705"),
+    }
     base.update(kw)
     return TargetTable(**base)
 
@@ -63,5 +85,9 @@ def seed_findings(seeds: list[TargetTable]) -> list[Finding]:
 
 
 def of(findings: list[Finding], project: str, file: str | None = None) -> list[Finding]:
-    return [f for f in findings if f.project == project
-            and (file is None or (f.source or {}).get("file", "").startswith(file))]
+    return [
+        f
+        for f in findings
+        if f.project == project
+        and (file is None or (f.source or {}).get("file", "").startswith(file))
+    ]

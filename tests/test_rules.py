@@ -6,7 +6,6 @@ import pytest
 
 from jixiao.model import Contact, Funds
 from jixiao.rules import REGISTRY, Severity, check
-
 from review_support import codes, good_indicators, ind, make_table
 
 
@@ -18,8 +17,12 @@ def test_finding_json_shape() -> None:
     t = make_table(contact=Contact())
     (f,) = check([t])
     assert f.to_json() == {
-        "code": "completeness.contact", "severity": "error", "source": None,
-        "project": "油烟整治", "field": "contact", "message": "未填写联系人和联系电话。",
+        "code": "completeness.contact",
+        "severity": "error",
+        "source": None,
+        "project": "油烟整治",
+        "field": "contact",
+        "message": "未填写联系人和联系电话。",
     }
 
 
@@ -43,9 +46,11 @@ def test_scores_total() -> None:
 
 def test_scores_execution_weight() -> None:
     assert codes(check([make_table(execution_weight=20)]), "scores") == [
-        ("scores.execution_weight", "execution_weight")]
+        ("scores.execution_weight", "execution_weight")
+    ]
     assert codes(check([make_table(execution_weight=None)]), "scores") == [
-        ("scores.execution_weight", "execution_weight")]
+        ("scores.execution_weight", "execution_weight")
+    ]
 
 
 def test_national_layout_out_of_100_without_weight_is_fine() -> None:
@@ -65,11 +70,14 @@ def test_funds_balance() -> None:
 
 # -- completeness -------------------------------------------------------------------------
 def test_completeness_fields() -> None:
-    t = make_table(department=" ", implementer=None, goal=None,
-                   contact=Contact(name="张三"), funds=Funds())
+    t = make_table(
+        department=" ", implementer=None, goal=None, contact=Contact(name="张三"), funds=Funds()
+    )
     assert codes(check([t]), "completeness") == [
-        ("completeness.department", "department"), ("completeness.implementer", "implementer"),
-        ("completeness.goal", "goal"), ("completeness.contact", "contact.phone"),
+        ("completeness.department", "department"),
+        ("completeness.implementer", "implementer"),
+        ("completeness.goal", "goal"),
+        ("completeness.contact", "contact.phone"),
         ("completeness.funds", "funds.total"),
     ]
 
@@ -121,8 +129,16 @@ def test_unit_repeated_and_percent_range() -> None:
 def test_operator_variant_as_written_or_in_value() -> None:
     inds = good_indicators()
     inds[0].operator_written = "》"
-    inds[2] = ind("空气质量优良天数", "≥", 300, "天", 15, value="≧300天",
-                  level1="效益指标", level2="生态效益指标")
+    inds[2] = ind(
+        "空气质量优良天数",
+        "≥",
+        300,
+        "天",
+        15,
+        value="≧300天",
+        level1="效益指标",
+        level2="生态效益指标",
+    )
     found = [f for f in check([make_table(indicators=inds)]) if f.code == "values.operator_variant"]
     assert [(f.field, f.message) for f in found] == [
         ("indicators[0].operator", "指标“完成油烟整治店铺数量”的指标性质写作“》”，应为“≥”。"),
@@ -135,31 +151,39 @@ def test_goal_promise() -> None:
     inds = good_indicators()
     inds[0] = ind("油烟整治", "≤", 20, "家", 30, core=True)
     assert codes(check([make_table(indicators=inds)]), "direction") == [
-        ("direction.goal_promise", "indicators[0].operator")]
+        ("direction.goal_promise", "indicators[0].operator")
+    ]
     # A ceiling in the goal, or a thing to have fewer of, is not a promise to deliver.
-    assert codes(check([make_table(indicators=inds, goal="整治店铺控制在20家以内。")]),
-                 "direction") == []
+    assert (
+        codes(check([make_table(indicators=inds, goal="整治店铺控制在20家以内。")]), "direction")
+        == []
+    )
     inds[0] = ind("新增油烟投诉", "≤", 20, "件", 30, core=True)
-    assert codes(check([make_table(indicators=inds, goal="新增油烟投诉20件。")]),
-                 "direction") == []
+    assert codes(check([make_table(indicators=inds, goal="新增油烟投诉20件。")]), "direction") == []
 
 
 def test_cost_direction() -> None:
     inds = good_indicators()
     inds[2] = ind("整治成本", "≥", 8, "万元", 15)
     assert codes(check([make_table(indicators=inds)]), "direction") == [
-        ("direction.cost", "indicators[2].operator")]
+        ("direction.cost", "indicators[2].operator")
+    ]
     inds[2] = ind("整治成本", "≤", 8, "万元", 15)
     assert codes(check([make_table(indicators=inds)]), "direction") == []
 
 
 # -- coverage -----------------------------------------------------------------------------
 def test_coverage() -> None:
-    inds = [ind("完成整治店铺数量", "≥", 20, "家", 45, core=True),
-            ind("整治验收合格率", "≥", 95, "%", 45)]
+    inds = [
+        ind("完成整治店铺数量", "≥", 20, "家", 45, core=True),
+        ind("整治验收合格率", "≥", 95, "%", 45),
+    ]
     found = codes(check([make_table(indicators=inds)]), "coverage")
-    assert found == [("coverage.output_outcome", "indicators"),
-                     ("coverage.satisfaction", "indicators"), ("coverage.split", "indicators")]
+    assert found == [
+        ("coverage.output_outcome", "indicators"),
+        ("coverage.satisfaction", "indicators"),
+        ("coverage.split", "indicators"),
+    ]
 
 
 def test_coverage_uses_the_tables_own_levels() -> None:
@@ -167,8 +191,10 @@ def test_coverage_uses_the_tables_own_levels() -> None:
     for i in inds:
         i.level1, i.level2 = "产出指标", "数量指标"
     assert codes(check([make_table(indicators=inds)]), "coverage") == [
-        ("coverage.output_outcome", "indicators"), ("coverage.satisfaction", "indicators"),
-        ("coverage.split", "indicators")]
+        ("coverage.output_outcome", "indicators"),
+        ("coverage.satisfaction", "indicators"),
+        ("coverage.split", "indicators"),
+    ]
 
 
 # -- time, cost, contact --------------------------------------------------------------------
@@ -177,7 +203,9 @@ def test_time_outside_year() -> None:
     inds[1] = ind("2025年6月底前完成率", "=", 100, "%", 20)
     inds[2] = ind("完成时限", "≤", 14, "月", 15)
     assert codes(check([make_table(indicators=inds)]), "time") == [
-        ("time.outside_year", "indicators[1].name"), ("time.outside_year", "indicators[2].value")]
+        ("time.outside_year", "indicators[1].name"),
+        ("time.outside_year", "indicators[2].value"),
+    ]
     inds[1] = ind("2017年底前非法集资陈案累计结案率", "≥", 50, "%", 20)
     inds[2] = ind("2024年12月底前完成率", "=", 100, "%", 15)
     assert codes(check([make_table(indicators=inds)]), "time") == []
@@ -187,16 +215,26 @@ def test_cost_exceeds_total_minds_units() -> None:
     inds = good_indicators()
     inds[2] = ind("成本控制", "≤", 12, "万元", 15)
     assert codes(check([make_table(indicators=inds)]), "cost") == [
-        ("cost.exceeds_total", "indicators[2].value")]
+        ("cost.exceeds_total", "indicators[2].value")
+    ]
     inds[2] = ind("成本控制", "≤", 100000, "元", 15)  # 10万元 of 10万元: not exceeding
     assert codes(check([make_table(indicators=inds)]), "cost") == []
 
 
-@pytest.mark.parametrize("phone,ok", [
-    ("13667669705", True), ("40232529", True), ("023-40232915", True), ("02340257077", True),
-    ("(023)40232915", True), ("13667669705、40232529", True),
-    ("406610995", False), ("1366766970", False), ("2366766970511", False),
-])
+@pytest.mark.parametrize(
+    "phone,ok",
+    [
+        ("13667669705", True),
+        ("40232529", True),
+        ("023-40232915", True),
+        ("02340257077", True),
+        ("(023)40232915", True),
+        ("13667669705、40232529", True),
+        ("406610995", False),
+        ("1366766970", False),
+        ("2366766970511", False),
+    ],
+)
 def test_contact_phone(phone: str, ok: bool) -> None:
     found = codes(check([make_table(contact=Contact(name="张三", phone=phone))]), "contact")
     assert found == ([] if ok else [("contact.phone", "contact.phone")])

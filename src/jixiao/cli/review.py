@@ -36,7 +36,7 @@ def _tables(files: list[Path] | None, db: str | None) -> Iterable[TargetTable]:
         if isinstance(item, TargetTable):
             tables.append(item)
         else:
-            console_err.print(f"[red]错误[/red] {escape(str(item))}")
+            console_err.print(f"[red]错误[/red] {escape(str(item))}", soft_wrap=True)
     return tables
 
 
@@ -111,7 +111,8 @@ def _print_text(findings: list[Finding], n_tables: int) -> None:
             style = _STYLE[f.severity]
             field = f" [dim]{escape(f.field)}[/dim]" if f.field else ""
             console.print(
-                f"  [{style}]{f.severity.label}[/{style}] {f.code}{field}  {escape(f.message)}"
+                f"  [{style}]{f.severity.label}[/{style}] {f.code}{field}  {escape(f.message)}",
+                soft_wrap=True,
             )
         console.print()
     counts = {s: sum(1 for f in findings if f.severity is s) for s in Severity}
@@ -154,6 +155,7 @@ def classify_cmd(
         for i, c in zip(t.indicators, classify_table(t), strict=True):
             mark = "" if c.given else "[dim]（推定）[/dim]"
             console.print(
-                f"  {escape(i.name)}：{c.level1}/{c.level2}{mark}  [dim]{escape(c.why)}[/dim]"
+                f"  {escape(i.name)}：{c.level1}/{c.level2}{mark}  [dim]{escape(c.why)}[/dim]",
+                soft_wrap=True,
             )
         console.print()
