@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from jixiao.model import Funds
 from jixiao.rules import Finding, check
@@ -122,3 +124,10 @@ def test_seed_overviews_checked_by_hand(seed_findings: list[Finding]) -> None:  
         "项目概况中的测算“14人*4500元/月*12=63万元”按所列数字计算为75.6万元，与所写63万元不符。",
         "项目概况所列12项金额合计169.97万元，与项目总资金额170.37万元不符。",
     ]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="0123456789.*×+-=≈（）()$万元人/月，。；其中合计共计约以上 ", max_size=80))
+def test_any_overview_is_checked_without_error(text: str) -> None:
+    computations(text)
+    check([make_table(overview=text, funds=Funds(total=10, district=10))])
