@@ -24,8 +24,24 @@ def json_number(x: float | None) -> int | float | None:
     return x
 
 
+_DEFAULTS: dict[type, dict[str, Any]] = {}
+
+
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_assignment=False, frozen=False)
+
+    @classmethod
+    def _plain_defaults(cls) -> dict[str, Any]:
+        # Only immutable defaults (None, "", False): fields with a default factory
+        # (lists, dicts, nested models) must be passed to `trusted` explicitly.
+        found = _DEFAULTS.get(cls)
+        if found is None:
+            found = _DEFAULTS[cls] = {
+                name: f.default
+                for name, f in cls.model_fields.items()
+                if f.default_factory is None and not f.is_required()
+            }
+        return found
 
     @classmethod
     def trusted(cls, **values: Any) -> Self:
@@ -33,8 +49,11 @@ class _Model(BaseModel):
 
         The forms and the store call this in their hot loops (10,000 tables a run):
         their values are typed by construction, and pydantic's ``model_construct``
-        costs a quarter of the parse. Every field must be given.
+        costs a quarter of the parse. Fields not given take their plain defaults.
         """
+        defaults = cls._plain_defaults()
+        if len(values) < len(defaults) or not values.keys() >= defaults.keys():
+            values = {**defaults, **values}
         m = cls.__new__(cls)
         object.__setattr__(m, "__dict__", values)
         object.__setattr__(m, "__pydantic_fields_set__", set(values))
@@ -64,6 +83,9 @@ class Indicator(_Model):
     core: bool = False
     level1: str | None = None  # 一级指标
     level2: str | None = None  # 二级指标
+    # The 指标性质 cell as written when it is a variant (``≧``, ``》``, ``\\geq``): the
+    # reviewer reports it, so it is kept; not part of the interchange form.
+    operator_written: str | None = None
 
 
 class Contact(_Model):

@@ -24,6 +24,7 @@ from .segment import Segment, has_project_row
 from .values import (
     clean_cell,
     clean_text,
+    is_operator_variant,
     normalize_digits,
     normalize_operator,
     parse_core,
@@ -355,6 +356,7 @@ def _indicator(
         core=parse_core(_cell(row, cols, "core")),
         level1=_cell(row, cols, "level1") or None,
         level2=_cell(row, cols, "level2") or None,
+        operator_written=op_cell.strip() if is_operator_variant(op_cell) else None,
     )
 
 

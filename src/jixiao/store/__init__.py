@@ -375,6 +375,7 @@ def _indicator_row(table_id: int, pos: int, i: Indicator) -> dict[str, Any]:
         "core": i.core,
         "level1": i.level1,
         "level2": i.level2,
+        "operator_written": i.operator_written,
     }
 
 
@@ -389,6 +390,7 @@ def _indicator_of(r: Any) -> Indicator:
         core=bool(r["core"]),
         level1=r["level1"],
         level2=r["level2"],
+        operator_written=r["operator_written"],
     )
 
 

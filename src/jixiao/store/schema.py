@@ -107,5 +107,6 @@ indicators = Table(
     Column("core", Boolean, nullable=False),
     Column("level1", String(64)),
     Column("level2", String(64)),
+    Column("operator_written", String(16)),
     UniqueConstraint("table_id", "position"),
 )

@@ -1,0 +1,296 @@
+"""Indicator classification: 一级/二级指标 of each indicator, and why.
+
+Tables in the national layout carry both levels in columns; the district
+layout of the seeds carries neither (spec evaluation.md §1). Where a table
+gives a level it is kept (normalised: ``产出`` → ``产出指标``); where it does
+not, the level is inferred from the indicator's name, unit, operator and the
+table's goal. Each answer says which cue decided, so a reviewer can correct it.
+
+The cues are tried in order and the first that fires wins. The order encodes
+what a finance-bureau reviewer reads first: ``…满意度`` is satisfaction whatever
+else the name says; a deadline (``10月前拨付率``) is timeliness before it is a
+rate; a unit price (``元/亩``) is cost before it is a count.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from .model import Indicator, TargetTable
+
+OUTPUT = "产出指标"
+OUTCOME = "效益指标"
+SATISFACTION = "满意度指标"
+COST_L1 = "成本指标"  # 101号 moves cost to its own first level
+
+QUANTITY = "数量指标"
+QUALITY = "质量指标"
+TIMELINESS = "时效指标"
+COST = "成本指标"
+ECONOMIC = "经济效益指标"
+SOCIAL = "社会效益指标"
+ECOLOGICAL = "生态效益指标"
+SUSTAINABLE = "可持续影响指标"
+SERVED = "服务对象满意度指标"
+
+#: 二级指标 → 一级指标 in the classic tree (most localities).
+PARENT: dict[str, str] = {
+    QUANTITY: OUTPUT,
+    QUALITY: OUTPUT,
+    TIMELINESS: OUTPUT,
+    COST: OUTPUT,
+    ECONOMIC: OUTCOME,
+    SOCIAL: OUTCOME,
+    ECOLOGICAL: OUTCOME,
+    SUSTAINABLE: OUTCOME,
+    SERVED: SATISFACTION,
+}
+LEVEL1 = (OUTPUT, OUTCOME, SATISFACTION, COST_L1)
+LEVEL2 = tuple(PARENT)
+
+# Short forms seen in tables: "产出", "社会效益", "满意度", "经济成本" (101号).
+_L1_ALIASES = {"产出": OUTPUT, "效益": OUTCOME, "满意度": SATISFACTION, "成本": COST_L1}
+_L2_ALIASES = {
+    "数量": QUANTITY, "质量": QUALITY, "时效": TIMELINESS, "成本": COST,
+    "经济效益": ECONOMIC, "社会效益": SOCIAL, "生态效益": ECOLOGICAL,
+    "可持续影响": SUSTAINABLE, "可持续发展": SUSTAINABLE, "服务对象满意度": SERVED,
+    "满意度": SERVED, "经济成本": COST, "社会成本": COST, "生态环境成本": COST,
+}  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class Classification:
+    """指标分类: the two levels of one indicator, whether the table gave them, and why."""
+
+    level1: str
+    level2: str
+    given: bool
+    why: str
+
+    def to_json(self) -> dict[str, object]:
+        return {"level1": self.level1, "level2": self.level2, "given": self.given, "why": self.why}
+
+
+def normalize_level1(text: str | None) -> str | None:
+    """``"产出"`` / ``"产出指标"`` → ``"产出指标"``; None for text that is no first level."""
+    if not text:
+        return None
+    t = re.sub(r"\s+", "", text).removesuffix("指标")
+    return _L1_ALIASES.get(t)
+
+
+def normalize_level2(text: str | None) -> str | None:
+    """``"社会效益"`` → ``"社会效益指标"``; None for text that is no second level."""
+    if not text:
+        return None
+    t = re.sub(r"\s+", "", text).removesuffix("指标")
+    return _L2_ALIASES.get(t)
+
+
+_MONEY_UNIT = re.compile(r"^(?:万|亿|千)?元$")
+_PRICE_UNIT = re.compile(r"元\s*[/／每]")
+# Units of delivered things, space-separated ("m ²" as extraction leaves it is added apart).
+_COUNT_UNITS = frozenset(
+    re.split(
+        r"\s+",
+        "个 家 人 人次 户 次 场 场次 期 批 辆 份 所 件 起 名 台 套 项 座 处 条 篇 册 本 株 头 "
+        "只 棵 亩 万亩 公顷 平方米 万平方米 m² 平米 公里 千米 米 吨 万人 万人次 万 班 间 栋 "
+        "张 部 支 个数 次数 人数 户数 家数 种 类 门 宗 根 盏 块 趟 天次 课时 学时 期次",
+    )
+) | {"m ²"}
+_TIME_UNITS = frozenset(
+    ["小时", "天", "日", "工作日", "个工作日", "月", "个月", "年", "周", "分钟"]
+)
+
+# (二级指标, pattern on the name, why). Tried in order; see the module docstring.
+_NAME_CUES: list[tuple[str, re.Pattern[str], str]] = [
+    (SERVED, re.compile(r"满意|投诉率|投诉次数|好评"), "名称含“满意/投诉”"),
+    (
+        SUSTAINABLE,
+        re.compile(r"长效|可持续|持续发挥|使用年限|设计年限|使用寿命|长期|正常运行率"),
+        "名称含“长效/可持续/使用年限”",
+    ),
+    (
+        TIMELINESS,
+        re.compile(
+            r"及时|时限|时间|期限|时效|周期|进度|按时|按期|按月|响应|"
+            r"开工|完工|\d{1,2}月(?:底|末|前|份)?|年底前|日前|年限"
+        ),
+        "名称含时间要求（及时/时限/…月底前）",
+    ),
+    (
+        COST,
+        re.compile(r"成本|单价|造价|费用|概算|投资控制|预算控制|资金控制|成本控制|亩均财政"),
+        "名称含“成本/单价/造价/费用”",
+    ),
+]
+_NEGATIVE_EVENT = re.compile(r"事故|案件|案发|犯罪|伤亡|死亡|故障|事件|火灾|违法|失业|非法|风险")
+_BENEFICIARY = re.compile(r"受益|就业|带动")
+_ECONOMIC = re.compile(
+    r"收入|增收|产值|税|营业|利润|销售|GDP|经济增长|经济损失|溢价|存贷款|"
+    r"融资|招商|产能|产量|增产|经济效益|R&D|研发投入|投资额|营收|交易额|创收"
+)
+_ECOLOGICAL = re.compile(
+    r"生态|环境|污染|排放|空气|水质|PM|优良天数|森林|绿化|植被|碳|节能|减排|"
+    r"削减|COD|化肥|农药|用纸|节水|节约|水土|垃圾|环保|噪声|扬尘|油烟|"
+    r"资源化|回收利用|火灾受害率"
+)
+_QUALITY = re.compile(
+    r"合格|达标|准确|完好|正确|通过率|成功率|优良|质量|验收|规范|完整|到位率|"
+    r"发放率|在线率|利用率|精准|真实|出勤|结案率|办结率|履行率|查处率|破案率|"
+    r"审核"
+)
+_SOCIAL = re.compile(
+    r"就业|安全|保障|改善|提升|提高|促进|带动|受益|知晓|素养|健康|水平|能力|"
+    r"稳定|防洪|群众|生活|救助|减轻|减少|降低|挽回|覆盖率|人口|社会|服务|"
+    r"民生|文明|秩序|便利|出行|负担|传递|激励|推动"
+)
+_QUANTITY = re.compile(
+    r"数量|人数|个数|户数|次数|场次|人次|面积|长度|里程|规模|数$|量$|完成率|"
+    r"建档率|开展|举办|建设|新建|改造|购置|采购|发放|培训|维护|维修|补贴|补助"
+)
+
+
+def classify_indicator(ind: Indicator, table: TargetTable | None = None) -> Classification:
+    """一级/二级指标 of one indicator: the table's own where given, else inferred with its cue."""
+    l1 = normalize_level1(ind.level1)
+    l2 = normalize_level2(ind.level2)
+    if l2 is not None:
+        if l1 is None:
+            l1 = PARENT[l2]
+        return Classification(l1, l2, True, f"表中给出：{ind.level1 or l1}/{ind.level2}")
+    inferred, why = _infer(ind, table)
+    if l1 is not None:
+        if l1 == COST_L1:
+            return Classification(l1, COST, True, f"表中给出一级指标“{ind.level1}”")
+        if PARENT[inferred] != l1:
+            # The table's first level wins; pick the second level inside it.
+            inferred, why = _inside(l1, ind), f"表中给出一级指标“{ind.level1}”，二级按名称推定"
+        return Classification(l1, inferred, False, why)
+    return Classification(PARENT[inferred], inferred, False, why)
+
+
+def classify_table(table: TargetTable) -> list[Classification]:
+    """Each indicator of the table, in order."""
+    return [classify_indicator(i, table) for i in table.indicators]
+
+
+def _inside(level1: str, ind: Indicator) -> str:
+    name = ind.name
+    if level1 == SATISFACTION:
+        return SERVED
+    if level1 == OUTCOME:
+        if _ECONOMIC.search(name):
+            return ECONOMIC
+        if _ECOLOGICAL.search(name):
+            return ECOLOGICAL
+        if re.search(r"长效|可持续|长期|持续", name):
+            return SUSTAINABLE
+        return SOCIAL
+    if re.search(r"及时|时限|时间|期限|月底|月前|日前", name):
+        return TIMELINESS
+    if _is_money(ind.unit) and ind.operator in ("≤", "<"):
+        return COST
+    if ind.unit == "%" or _QUALITY.search(name):
+        return QUALITY
+    return QUANTITY
+
+
+def _is_money(unit: str) -> bool:
+    return bool(_MONEY_UNIT.match(unit.strip()))
+
+
+def _infer(ind: Indicator, table: TargetTable | None) -> tuple[str, str]:
+    name = re.sub(r"\s+", "", ind.name)
+    unit = ind.unit.strip()
+    op = ind.operator
+    for level2, pattern, why in _NAME_CUES:
+        m = pattern.search(name)
+        if m:
+            return level2, f"{why}：“{m.group(0)}”"
+    if (
+        unit in _COUNT_UNITS
+        and op != "定性"
+        and not _BENEFICIARY.search(name)
+        and _promised(ind, table)
+    ):
+        return QUANTITY, f"当年绩效目标写明要完成的“{fmt_number(ind.number)}{unit}”"
+    if _PRICE_UNIT.search(unit) and not _ECONOMIC.search(name):
+        return COST, f"单位“{unit}”是单价或标准"
+    if _is_money(unit):
+        if "标准" in name:
+            return COST, f"名称含“标准”且单位为“{unit}”"
+        if op in ("≤", "<"):
+            return COST, f"金额（{unit}）用“{op}”，是成本控制"
+        if _ECONOMIC.search(name):
+            return ECONOMIC, f"名称含经济效益词“{_ECONOMIC.search(name).group(0)}”"  # type: ignore[union-attr]
+        if re.search(r"经费|资金|补助|补贴|奖补|支出|发放", name) and op not in (">", "≥"):
+            return COST, f"名称是资金支出、单位为“{unit}”"
+    m = _ECONOMIC.search(name)
+    if m:
+        return ECONOMIC, f"名称含经济效益词“{m.group(0)}”"
+    m = _NEGATIVE_EVENT.search(name)
+    if m:
+        return SOCIAL, f"名称是要压减的事件“{m.group(0)}”"
+    m = _ECOLOGICAL.search(name)
+    if m:
+        return ECOLOGICAL, f"名称含生态环境词“{m.group(0)}”"
+    if op == "定性":
+        # A qualitative target states an effect (提升…、是、显著), not a delivered count.
+        return SOCIAL, "定性指标表述的是效果，按社会效益"
+    m = _BENEFICIARY.search(name)
+    if m:
+        return SOCIAL, f"名称是受益或带动的人（“{m.group(0)}”），按社会效益"
+    if unit in _COUNT_UNITS or name.endswith(("数", "数量")):
+        m = _QUANTITY.search(name)
+        if m or _promised(ind, table):
+            return QUANTITY, f"以“{unit or '个数'}”计的交付数量" + (
+                f"（名称含“{m.group(0)}”）" if m else "（目标中写明）"
+            )
+    m = _QUALITY.search(name)
+    if m:
+        return QUALITY, f"名称含质量词“{m.group(0)}”"
+    m = _SOCIAL.search(name)
+    if m:
+        return SOCIAL, f"名称含社会效益词“{m.group(0)}”"
+    if unit in _COUNT_UNITS:
+        return QUANTITY, f"以“{unit}”计的数量"
+    if unit in _TIME_UNITS:
+        return TIMELINESS, f"单位“{unit}”是时间"
+    if unit in ("%", "％"):
+        return QUALITY, "百分比且无其他线索，按质量"
+    m = _QUANTITY.search(name)
+    if m:
+        return QUANTITY, f"名称含“{m.group(0)}”"
+    return QUANTITY, "无明确线索，按数量"
+
+
+def fmt_number(x: float | None) -> str:
+    return "" if x is None else f"{x:g}"
+
+
+def _promised(ind: Indicator, table: TargetTable | None) -> bool:
+    """The goal names this count (``完成20家``): a delivered output."""
+    if table is None or not table.goal or ind.number is None:
+        return False
+    n = f"{ind.number:g}"
+    return re.search(rf"(?<![\d.]){re.escape(n)}\s*{re.escape(ind.unit)}", table.goal) is not None
+
+
+def levels_of(classes: Iterable[Classification]) -> list[str]:
+    """First levels as a list (handy for coverage checks)."""
+    return [c.level1 for c in classes]
+
+
+__all__ = [
+    "LEVEL1",
+    "LEVEL2",
+    "PARENT",
+    "Classification",
+    "classify_indicator",
+    "classify_table",
+    "normalize_level1",
+    "normalize_level2",
+]

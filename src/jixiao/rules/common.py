@@ -1,0 +1,37 @@
+"""Small helpers the rule modules share: numbers as a reviewer writes them, money units."""
+
+from __future__ import annotations
+
+import re
+
+from ..model import Indicator, json_number
+
+# Money units and what one of them is worth in 元.
+MONEY_SCALE: dict[str, float] = {"元": 1.0, "千元": 1e3, "万元": 1e4, "亿元": 1e8}
+QUANTITATIVE = ("≥", "≤", "=", ">", "<")
+
+
+def fmt(x: float | None) -> str:
+    """``10.0`` → ``"10"``, ``763.1800000001`` → ``"763.18"``: a number as a person writes it."""
+    if x is None:
+        return "（空）"
+    v = json_number(round(x, 6))
+    if isinstance(v, float):
+        return f"{v:.6f}".rstrip("0").rstrip(".")
+    return str(v)
+
+
+def money_scale(unit: str | None) -> float | None:
+    """元 per one unit of ``unit`` (``"万元"`` → 10000), None when it is no money unit."""
+    if unit is None:
+        return None
+    return MONEY_SCALE.get(re.sub(r"\s+", "", unit))
+
+
+def ind_label(i: int, ind: Indicator) -> str:
+    """How a message names an indicator: ``指标“油烟整治”``."""
+    return f"指标“{ind.name}”"
+
+
+def ind_field(i: int, attr: str | None = None) -> str:
+    return f"indicators[{i}]" + (f".{attr}" if attr else "")

@@ -1,0 +1,82 @@
+"""Scores (分值): the indicator scores and the budget-execution weight add up to 100."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ..model import TargetTable
+from .base import Context, Finding, ParamValue, rule
+from .common import fmt
+
+_PARAMS: dict[str, tuple[ParamValue, str]] = {
+    "indicator_total": (90, "指标分值应有的合计"),
+    "execution_weight": (10, "预算执行率权重应有的分值"),
+    "tolerance": (0.01, "允许的误差（分）"),
+    "allow_without_weight": (True, "无预算执行率权重行且指标合计 100 分的表（全国样式）不报"),
+}
+
+
+def _full_indicator_total(table: TargetTable, ctx: Context) -> bool:
+    """A table with no execution-weight row whose indicators carry all 100 points.
+
+    The national layout often has no 预算执行率权重 row and scores indicators out of
+    100 (spec target-table.md); such a table is not short of anything.
+    """
+    total = sum(i.score or 0 for i in table.indicators)
+    full = ctx["indicator_total"] + ctx["execution_weight"]
+    return (
+        bool(ctx["allow_without_weight"])
+        and table.execution_weight is None
+        and abs(total - full) <= ctx["tolerance"]
+    )
+
+
+@rule(
+    code="scores.total",
+    severity="error",
+    basis="评价办法：指标分值合计 90 分，预算执行率 10 分，共 100 分。",
+    params=_PARAMS,
+)
+def total(table: TargetTable, ctx: Context) -> Iterator[Finding]:
+    """指标分值合计: the indicator scores add up to 90.
+
+    Indicators without a score count as 0 here; ``completeness.score`` reports them.
+    """
+    if not table.indicators or _full_indicator_total(table, ctx):
+        return
+    s = sum(i.score or 0 for i in table.indicators)
+    if abs(s - ctx["indicator_total"]) > ctx["tolerance"]:
+        yield ctx.finding(
+            table,
+            "indicators",
+            f"绩效指标分值合计为{fmt(s)}分，应为{fmt(ctx['indicator_total'])}分。",
+        )
+
+
+@rule(
+    code="scores.execution_weight",
+    severity="error",
+    basis="评价办法：预算执行率权重 10 分。",
+    params=_PARAMS,
+)
+def execution_weight(table: TargetTable, ctx: Context) -> Iterator[Finding]:
+    """预算执行率权重: present, and 10 points.
+
+    A table without the row cannot be self-evaluated on budget execution, unless
+    its indicators carry all 100 points (the national layout).
+    """
+    w = table.execution_weight
+    if w is None:
+        if not _full_indicator_total(table, ctx):
+            yield ctx.finding(
+                table,
+                "execution_weight",
+                f"表中缺少“预算执行率权重”行（应为{fmt(ctx['execution_weight'])}分）。",
+            )
+        return
+    if abs(w - ctx["execution_weight"]) > ctx["tolerance"]:
+        yield ctx.finding(
+            table,
+            "execution_weight",
+            f"预算执行率权重为{fmt(w)}分，应为{fmt(ctx['execution_weight'])}分。",
+        )
