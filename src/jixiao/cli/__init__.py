@@ -9,6 +9,7 @@ import sys
 from ..errors import JixiaoError
 from .app import app, console_err
 from . import targets as _targets  # noqa: F401  (registers commands)
+from . import evaluation as _evaluation  # noqa: F401  (registers commands)
 
 
 def main(argv: list[str] | None = None) -> None:
