@@ -123,5 +123,7 @@ def test_progress_and_lights() -> None:
     assert f.light(0.8) == "green"  # 80% is the first green
     assert f.light(0.7999) == "yellow"
     assert f.progress(10, 0, 6) is None
+    # 30.2 / 151 is 0.19999… in binary; shown as 20% it is judged as 20%: 0.2 / 0.25 = 80% green
+    assert f.light(f.progress(30.2, 151, 3) or 0) == "green"
     # 9 months, 72 of 100: 0.72 / 0.75 = 0.96 → green
     assert f.progress(72, 100, 9) == pytest.approx(0.96)

@@ -118,13 +118,22 @@ def rescale(earned: float, applicable: float, full: float) -> float:
     return earned * full / applicable
 
 
+def percent(rate: float) -> float:
+    """A rate as the percentage a person reads (two decimals): 30.2 / 151 → 20.0, not 19.999….
+
+    Thresholds are compared with this figure, so a rate shown as 80.00% is never judged
+    below 80% because of binary noise.
+    """
+    return round2(rate * 100)
+
+
 def cap_for(rate: float | None, bands: tuple[CapBand, ...]) -> float | None:
     """执行率封顶: the cap of the band [low, high) (percent) holding the rate, or None."""
     if rate is None:
         return None
+    p = percent(rate)
     for b in bands:
-        # Compare as fractions so 7/10 meets 70/100 exactly (0.7 × 100 is not 70 in binary).
-        if b.low / 100 <= rate < b.high / 100:
+        if b.low <= p < b.high:
             return b.cap
     return None
 
@@ -146,8 +155,9 @@ def progress(executed: float, budget: float, month: int) -> float | None:
 
 def light(p: float, red_below: float = 60.0, green_from: float = 80.0) -> Light:
     """红黄绿灯: p < 60% red, 60–80% yellow, ≥ 80% green (percent thresholds)."""
-    if p < red_below / 100:
+    pct = percent(p)
+    if pct < red_below:
         return "red"
-    if p < green_from / 100:
+    if pct < green_from:
         return "yellow"
     return "green"

@@ -281,7 +281,7 @@ def _execution(
         return ex
     ex.rate = rate
     ex.score = f.execution_score(rate, weight)
-    if rate * 100 < s.execution_explain_below and not ret.execution_reason:
+    if f.percent(rate) < s.execution_explain_below and not ret.execution_reason:
         out.append(
             Finding(
                 "execution-unexplained",
