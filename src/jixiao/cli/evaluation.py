@@ -162,7 +162,7 @@ def _render_evaluation(e: Evaluation) -> None:
         + (f"（封顶前总分 {_num(e.capped_from)}）" if e.capped_from is not None else "")
     )
     for line in _findings_lines(e.findings):
-        console.print(line)
+        console.print(line, soft_wrap=True)
     console.print()
 
 
@@ -247,7 +247,7 @@ def _render_monitoring(r: MonitoringReport) -> None:
         )
     console.print(t)
     for line in _findings_lines(r.findings):
-        console.print(line)
+        console.print(line, soft_wrap=True)
     console.print()
 
 

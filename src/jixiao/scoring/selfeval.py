@@ -153,7 +153,7 @@ def _rate(rate: float | None) -> float | int | None:
     # The rate is a fraction (0.85 for 85%); four places keep the percent to two decimals.
     if rate is None:
         return None
-    return json_number(float(f"{f.round2(rate * 100) / 100:.4f}"))
+    return json_number(float(f"{_n(rate * 100) / 100:.4f}"))
 
 
 def score(
@@ -185,8 +185,8 @@ def score(
             Finding(
                 "all-not-applicable",
                 "error",
-                f"全部指标标为不适用：指标部分按预算执行率折算（{f.round2(indicator_score)} / "
-                f"{f.round2(full)} 分），请核实",
+                f"全部指标标为不适用：指标部分按预算执行率折算（{_n(indicator_score)} / "
+                f"{_n(full)} 分），请核实",
             )
         )
     elif applicable_w > 0 and applicable_w < full - _EPS:
@@ -195,8 +195,8 @@ def score(
             Finding(
                 "rescaled",
                 "info",
-                f"剔除不适用指标后按 {f.round2(earned)} × {f.round2(full)} / "
-                f"{f.round2(applicable_w)} = {f.round2(indicator_score)} 折算",
+                f"剔除不适用指标后按 {_n(earned)} × {_n(full)} / "
+                f"{_n(applicable_w)} = {_n(indicator_score)} 折算",
             )
         )
     else:
@@ -213,8 +213,7 @@ def score(
                 Finding(
                     "capped",
                     "info",
-                    f"预算执行率 {_pct(execution.rate)}，总分由 {f.round2(capped_from)} 封顶为 "
-                    f"{f.round2(cap)}",
+                    f"预算执行率 {_pct(execution.rate)}，总分由 {_n(capped_from)} 封顶为 {_n(cap)}",
                 )
             )
     ev = Evaluation(
@@ -239,8 +238,15 @@ def score(
     return ev
 
 
+def _n(x: float) -> float | int:
+    """A score in a message: two decimals, whole numbers without ``.0`` (3, not 3.0)."""
+    v = json_number(f.round2(x))
+    assert v is not None
+    return v
+
+
 def _pct(rate: float | None) -> str:
-    return "—" if rate is None else f"{f.round2(rate * 100)}%"
+    return "—" if rate is None else f"{_n(rate * 100)}%"
 
 
 def _execution(
@@ -396,7 +402,7 @@ def _indicator(
             Finding(
                 "reason-missing",
                 "warning",
-                f"得分 {f.round2(r.score)} 低于分值 {json_number(w)}，需填写偏差原因",
+                f"得分 {_n(r.score)} 低于分值 {json_number(w)}，需填写偏差原因",
                 name,
             )
         )
@@ -465,7 +471,7 @@ def _quantitative(
                 Finding(
                     "over-achievement-deducted",
                     "info",
-                    f"超额完成扣 {f.round2(cut)} 分（分值的 "
+                    f"超额完成扣 {_n(cut)} 分（分值的 "
                     f"{json_number(f.round2(s.over_achievement_deduction * 100))}%）",
                     name,
                 )
@@ -518,8 +524,8 @@ def _qualitative(r: IndicatorResult, a: Actual, s: ScoringSettings, out: list[Fi
 def _tier_range(tier: str | None, w: float, met: float, partial: float) -> str:
     hi, mid = w * met / 100, w * partial / 100
     ranges = {
-        f.TIER_MET: f"[{f.round2(hi)}, {f.round2(w)}]",
-        f.TIER_PARTIAL: f"[{f.round2(mid)}, {f.round2(hi)})",
-        f.TIER_MISSED: f"[0, {f.round2(mid)})",
+        f.TIER_MET: f"[{_n(hi)}, {_n(w)}]",
+        f.TIER_PARTIAL: f"[{_n(mid)}, {_n(hi)})",
+        f.TIER_MISSED: f"[0, {_n(mid)})",
     }
-    return ranges.get(tier or "", f"[0, {f.round2(w)}]")
+    return ranges.get(tier or "", f"[0, {_n(w)}]")
