@@ -20,3 +20,18 @@ def test_opening_twice_is_a_no_op(db_url: str) -> None:
     s = Store(db_url)
     assert s.count() == 0
     s.close()
+
+
+def test_every_table_is_created_and_the_revision_is_the_head(store: Store) -> None:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+    from sqlalchemy import inspect
+
+    from jixiao.store import MIGRATIONS
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    head = ScriptDirectory.from_config(cfg).get_current_head()
+    with store.engine.connect() as conn:
+        assert MigrationContext.configure(conn).get_current_revision() == head
+        assert set(metadata.tables) <= set(inspect(conn).get_table_names())

@@ -1,0 +1,292 @@
+"""Commands for the year-end self-evaluation and in-year monitoring: template, evaluate, monitor."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich import box
+from rich.markup import escape
+from rich.table import Table
+
+from ..config import load_config
+from ..model import TargetTable, json_number
+from ..scoring import (
+    Evaluation,
+    Finding,
+    MonitoringReport,
+    MonitoringSettings,
+    ScoringSettings,
+    evaluate_files,
+    monitor_files,
+    write_evaluations_xlsx,
+    write_monitor_template,
+    write_selfeval_template,
+)
+from ..scoring.formulas import round2
+from .app import DbOption, DebugOption, app, console, console_err, open_store
+
+template_app = typer.Typer(
+    help="Write blank workbooks for departments to fill (自评表, 监控表).",
+    no_args_is_help=True,
+)
+app.add_typer(template_app, name="template")
+
+ConfigOption = Annotated[
+    str | None, typer.Option("--config", help="jixiao.toml with [scoring] / [monitoring].")
+]
+OutputOption = Annotated[
+    Path, typer.Option("--output", "-o", help="The workbook to write (.xlsx).")
+]
+DepartmentOption = Annotated[
+    str | None, typer.Option("--department", help="Only this department (substring).")
+]
+
+_SEVERITY = {
+    "error": "[red]错误[/red]",
+    "warning": "[yellow]警告[/yellow]",
+    "info": "[dim]提示[/dim]",
+}
+_LIGHT = {
+    "red": "[red]● 红[/red]",
+    "yellow": "[yellow]● 黄[/yellow]",
+    "green": "[green]● 绿[/green]",
+}
+
+
+def _tables(db: str | None, department: str | None) -> list[TargetTable]:
+    store = open_store(db)
+    ids = [s.id for s in store.summaries(department=department)]
+    if not ids:
+        where = f"主管部门含“{department}”的" if department else ""
+        console_err.print(f"库中没有{escape(where)}绩效目标表（先用 jixiao import 导入）")
+        raise typer.Exit(1)
+    return list(store.tables(ids=ids))
+
+
+@template_app.command("selfeval")
+def template_selfeval(
+    output: OutputOption,
+    db: DbOption = None,
+    department: DepartmentOption = None,
+    config: ConfigOption = None,
+    debug: DebugOption = False,
+) -> None:
+    """Write the self-evaluation workbook (自评表): one protected sheet per project.
+
+    Example: jixiao template selfeval --department 财政局 -o 自评表.xlsx
+    """
+    settings = ScoringSettings.from_config(load_config(config))
+    n = write_selfeval_template(_tables(db, department), str(output), settings)
+    console.print(f"已写出 {escape(str(output))}：{n} 个项目")
+
+
+@template_app.command("monitor")
+def template_monitor(
+    output: OutputOption,
+    db: DbOption = None,
+    department: DepartmentOption = None,
+    month: Annotated[
+        int | None, typer.Option("--month", min=1, max=12, help="Pre-fill 截至月份 (1–12).")
+    ] = None,
+    debug: DebugOption = False,
+) -> None:
+    """Write the monitoring workbook (监控表): one protected sheet per project.
+
+    Example: jixiao template monitor --month 6 -o 监控表.xlsx
+    """
+    n = write_monitor_template(_tables(db, department), str(output), month)
+    console.print(f"已写出 {escape(str(output))}：{n} 个项目")
+
+
+def _fails(findings: list[Finding], fail_on: str) -> bool:
+    levels = {"error": ("error",), "warning": ("error", "warning"), "never": ()}[fail_on]
+    return any(f.severity in levels for f in findings)
+
+
+def _num(x: float | None) -> str:
+    return "—" if x is None else f"{round2(x):.2f}"
+
+
+def _pct(x: float | None) -> str:
+    return "—" if x is None else f"{round2(x * 100):.2f}%"
+
+
+def _findings_lines(findings: list[Finding]) -> list[str]:
+    return [
+        f"  {_SEVERITY[f.severity]} {escape(f.indicator + '：') if f.indicator else ''}"
+        f"{escape(f.message)} [dim]({f.code})[/dim]"
+        for f in findings
+    ]
+
+
+def _render_evaluation(e: Evaluation) -> None:
+    x = e.execution
+    console.print(
+        f"[bold]{escape(e.project)}[/bold]  {escape(e.department or '')}    "
+        f"总分 [bold]{_num(e.total)}[/bold]  等级 [bold]{escape(e.grade or '未评级')}[/bold]"
+    )
+    console.print(
+        f"  预算执行：预算 {_fmt(x.budget)}  执行 {_fmt(x.executed)}  执行率 {_pct(x.rate)}  "
+        f"得分 {_num(x.score)} / {_fmt(x.weight)}"
+    )
+    t = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+    for h, j in (
+        ("指标名称", "left"),
+        ("目标值", "right"),
+        ("实际完成值", "right"),
+        ("分值", "right"),
+        ("得分", "right"),
+        ("标记", "left"),
+    ):
+        t.add_column(h, justify=j, overflow="fold")  # type: ignore[arg-type]
+    for i in e.indicators:
+        op = i.operator if i.operator and i.operator != "定性" else ""
+        unit = "" if i.target_text.endswith(i.unit) else i.unit
+        target = f"{op}{i.target_text}{unit}"
+        actual = _fmt(i.actual) if i.actual is not None else (i.tier or i.actual_text or "")
+        t.add_row(
+            escape(i.name),
+            escape(target),
+            escape(actual),
+            _fmt(i.max),
+            "不适用" if not i.applicable else _num(i.score),
+            escape(", ".join(i.flags)),
+        )
+    console.print(t)
+    console.print(
+        f"  指标得分 {_num(e.indicator_score)}"
+        + (f"（封顶前总分 {_num(e.capped_from)}）" if e.capped_from is not None else "")
+    )
+    for line in _findings_lines(e.findings):
+        console.print(line, soft_wrap=True)
+    console.print()
+
+
+def _fmt(x: float | None) -> str:
+    v = json_number(x)
+    return "—" if v is None else str(v)
+
+
+@app.command("evaluate")
+def evaluate_cmd(
+    files: Annotated[list[Path], typer.Argument(help="Filled 自评表 workbooks (.xlsx) or JSON.")],
+    db: DbOption = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="text | json | xlsx")] = "text",
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Output file (default: standard output).")
+    ] = None,
+    config: ConfigOption = None,
+    debug: DebugOption = False,
+) -> None:
+    """Score filled self-evaluation returns against the stored target tables and store the results.
+
+    Each return is matched to its table by department and project; one that cannot be
+    read or matched is reported on one line and the rest go on. A new evaluation of a
+    project replaces its previous one. Exits 1 on unreadable input or error findings.
+
+    Example: jixiao evaluate 自评表.xlsx --format xlsx -o 自评结果.xlsx
+    """
+    fmt = fmt.lower()
+    if fmt not in ("text", "json", "xlsx"):
+        raise typer.BadParameter("must be text, json or xlsx", param_hint="--format")
+    settings = ScoringSettings.from_config(load_config(config))
+    run = evaluate_files([str(f) for f in files], open_store(db), settings)
+    for p in run.problems:
+        console_err.print(f"[red]错误[/red] {escape(p)}", soft_wrap=True)
+    if fmt == "json":
+        text = json.dumps([e.to_json() for e in run.evaluations], ensure_ascii=False, indent=2)
+        _write_text(text, output)
+    elif fmt == "xlsx":
+        if output is None:
+            if sys.stdout.isatty():
+                raise typer.BadParameter("XLSX needs an output file", param_hint="--output")
+            write_evaluations_xlsx(run.scored, sys.stdout.buffer, settings)
+        else:
+            write_evaluations_xlsx(run.scored, str(output), settings)
+    else:
+        for e in run.evaluations:
+            _render_evaluation(e)
+        console.print(
+            f"评分 {len(run.evaluations)} 个项目，无法评分 {len(run.problems)} 处"
+            + (f"，未填写的工作表 {run.blank} 张已跳过" if run.blank else "")
+        )
+    findings = [f for e in run.evaluations for f in e.findings]
+    if run.problems or _fails(findings, settings.fail_on):
+        raise typer.Exit(1)
+
+
+def _write_text(text: str, output: Path | None) -> None:
+    if output is None:
+        sys.stdout.write(text + "\n")
+    else:
+        output.write_text(text + "\n", encoding="utf-8")
+
+
+def _render_monitoring(r: MonitoringReport) -> None:
+    console.print(
+        f"[bold]{escape(r.project)}[/bold]  {escape(r.department or '')}    "
+        f"截至 {r.month if r.month is not None else '—'} 月  "
+        f"执行进度 {_pct(r.progress)}  {_LIGHT.get(r.light or '', '—')}"
+    )
+    t = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+    for h in ("指标名称", "指标值", "执行情况", "完成目标可能性", "", "原因", "举措"):
+        t.add_column(h, overflow="fold")
+    for i in r.indicators:
+        t.add_row(
+            escape(i.name),
+            escape(i.target),
+            escape(i.progress or ""),
+            escape(i.likelihood or "—"),
+            _LIGHT.get(i.light or "", ""),
+            escape(i.reason or ""),
+            escape(i.measure or ""),
+        )
+    console.print(t)
+    for line in _findings_lines(r.findings):
+        console.print(line, soft_wrap=True)
+    console.print()
+
+
+@app.command("monitor")
+def monitor_cmd(
+    files: Annotated[list[Path], typer.Argument(help="Filled 监控表 workbooks (.xlsx) or JSON.")],
+    db: DbOption = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="text | json")] = "text",
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Output file (default: standard output).")
+    ] = None,
+    config: ConfigOption = None,
+    debug: DebugOption = False,
+) -> None:
+    """Traffic lights for monitoring returns: execution progress and each indicator's likelihood.
+
+    Example: jixiao monitor 监控表.xlsx --format json
+    """
+    fmt = fmt.lower()
+    if fmt not in ("text", "json"):
+        raise typer.BadParameter("must be text or json", param_hint="--format")
+    settings = MonitoringSettings.from_config(load_config(config))
+    run = monitor_files([str(f) for f in files], open_store(db), settings)
+    for p in run.problems:
+        console_err.print(f"[red]错误[/red] {escape(p)}", soft_wrap=True)
+    if fmt == "json":
+        _write_text(
+            json.dumps([r.to_json() for r in run.reports], ensure_ascii=False, indent=2), output
+        )
+    else:
+        for r in run.reports:
+            _render_monitoring(r)
+        counts = {
+            k: sum(1 for r in run.reports if r.light == k) for k in ("red", "yellow", "green")
+        }
+        console.print(
+            f"监控 {len(run.reports)} 个项目：红灯 {counts['red']}，黄灯 "
+            f"{counts['yellow']}，绿灯 {counts['green']}"
+        )
+    findings = [f for r in run.reports for f in r.findings]
+    if run.problems or _fails(findings, settings.fail_on):
+        raise typer.Exit(1)

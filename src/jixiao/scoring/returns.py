@@ -1,0 +1,291 @@
+"""What departments send back: self-evaluation returns (自评表) and monitoring returns (监控表).
+
+These are the inputs of scoring, whatever they were read from (a filled template
+or JSON); :mod:`.workbooks` and :func:`selfeval_from_json` build them. ``origin``
+says where one came from so every message can name the file and sheet.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..errors import InputError
+from ..forms.values import split_value
+from ..model import json_number
+
+
+@dataclass(frozen=True, slots=True)
+class Origin:
+    """来源: the file and sheet (and row) a return was read from."""
+
+    file: str
+    sheet: str | None = None
+    row: int | None = None
+
+    def where(self) -> str:
+        s = f"文件 {self.file}"
+        if self.sheet is not None:
+            s += f" 表 “{self.sheet}”"
+        if self.row is not None:
+            s += f" 第 {self.row} 行"
+        return s
+
+    def at(self, row: int | None) -> Origin:
+        return Origin(self.file, self.sheet, row)
+
+
+class ReturnError(InputError):
+    """A return that cannot be read: not a template, or a cell that is not what it must be.
+
+    Prints as ``文件 x.xlsx 表 “油烟整治” 第 12 行：实际完成值“约20”不是数字``.
+    """
+
+    def __init__(self, message: str, origin: Origin) -> None:
+        super().__init__(message, file=origin.file, line=origin.row)
+        self.origin = origin
+
+    def __str__(self) -> str:
+        return f"{self.origin.where()}：{self.message}"
+
+
+@dataclass(frozen=True, slots=True)
+class TableKey:
+    """The stored table a template was written from: department, project and source."""
+
+    department: str | None
+    project: str
+    file: str | None = None
+    index: int | None = None
+
+
+@dataclass(slots=True)
+class Actual:
+    """实际完成情况: one indicator row of a self-evaluation return."""
+
+    indicator: str
+    actual: float | None = None  # 实际完成值 B, for a quantitative indicator
+    actual_text: str | None = None  # the cell as written (定性 indicators carry text)
+    tier: str | None = None  # 定性档次
+    score: float | None = None  # 得分 chosen by the evaluator (定性 only)
+    reason: str | None = None  # 偏差原因分析及改进措施
+    applicable: bool = True  # 是否适用
+    position: int | None = None  # the indicator's place in the table, from the template key
+    row: int | None = None
+
+
+@dataclass(slots=True)
+class SelfEvaluationReturn:
+    """自评表: a department's year-end return for one project."""
+
+    project: str
+    department: str | None
+    budget: float | None  # 年初预算数
+    executed: float | None  # 全年执行数
+    adjusted_budget: float | None = None  # 全年预算数 (调整后预算)
+    execution_reason: str | None = None  # 执行率偏差原因
+    actuals: list[Actual] = field(default_factory=list)
+    key: TableKey | None = None
+    origin: Origin = field(default_factory=lambda: Origin("<json>"))
+
+
+@dataclass(slots=True)
+class Progress:
+    """指标执行情况: one indicator row of a monitoring return."""
+
+    indicator: str
+    progress: str | None = None  # 执行情况 (text: "完成 12 家", "60%")
+    likelihood: str | None = None  # 完成目标可能性: 确定能 / 有可能 / 不可能
+    reason: str | None = None  # 原因
+    measure: str | None = None  # 举措 (纠偏措施)
+    position: int | None = None
+    row: int | None = None
+
+
+@dataclass(slots=True)
+class MonitoringReturn:
+    """监控表: a department's mid-year return for one project."""
+
+    project: str
+    department: str | None
+    month: int | None  # 截至月份 N of 1–N月执行数
+    budget: float | None  # 年初预算数
+    executed: float | None  # 1–N月执行数
+    expected: float | None = None  # 全年预计执行数
+    indicators: list[Progress] = field(default_factory=list)
+    key: TableKey | None = None
+    origin: Origin = field(default_factory=lambda: Origin("<json>"))
+
+
+def number_of(value: Any, unit: str = "") -> float | None:
+    """A filled number cell → float: 20, ``"20"``, ``"1,053"``, ``"95%"``, ``"20家"`` (own unit).
+
+    Empty gives None; anything else (``"约20"``, ``"见附件"``) raises ValueError so the
+    caller can name the cell.
+    """
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise ValueError(str(value))
+    if isinstance(value, int | float):
+        return float(value)
+    s = str(value).strip()
+    if not s:
+        return None
+    op, number, rest = split_value(s)
+    # A trailing unit is allowed only when it is the indicator's own unit (or %).
+    if op is None and number is not None and (not rest or rest == unit.strip() or rest == "%"):
+        return number
+    raise ValueError(s)
+
+
+def text_of(value: Any) -> str | None:
+    """A text cell trimmed; empty is None."""
+    if value is None:
+        return None
+    s = str(value).strip()
+    return s or None
+
+
+_YES = ("是", "适用", "Y", "y", "yes", "true", "True", "1")
+_NO = ("否", "不适用", "N", "n", "no", "false", "False", "0")
+
+
+def applicable_of(value: Any) -> bool:
+    """是否适用: 是 / 否 (true / false in JSON); empty means applicable."""
+    if value is None or value == "":
+        return True
+    if isinstance(value, bool):
+        return value
+    s = str(value).strip()
+    if s in _YES:
+        return True
+    if s in _NO:
+        return False
+    raise ValueError(s)
+
+
+def selfeval_from_json(data: Any, file: str) -> list[SelfEvaluationReturn | ReturnError]:
+    """Self-evaluation returns from JSON: a list of ``{"project", "department", "budget",
+    "executed", "actuals": [{"indicator", "actual", "tier", "score", "reason", "applicable"}]}``.
+
+    Optional keys: ``adjusted_budget`` (全年预算数) and ``execution_reason``. A bad item is
+    a :class:`ReturnError` in its place; the other items go on.
+    """
+    if isinstance(data, Mapping):
+        data = [data]
+    if not isinstance(data, list):
+        return [ReturnError("JSON 应为自评对象的数组", Origin(file))]
+    out: list[SelfEvaluationReturn | ReturnError] = []
+    for n, item in enumerate(data):
+        try:
+            out.append(_selfeval_item(item, Origin(file, f"#{n + 1}")))
+        except ReturnError as e:
+            out.append(e)
+    return out
+
+
+def _selfeval_item(item: Any, where: Origin) -> SelfEvaluationReturn:
+    if not isinstance(item, Mapping) or not isinstance(item.get("project"), str):
+        raise ReturnError("缺少 project（项目名称）", where)
+    actuals = []
+    for m, a in enumerate(item.get("actuals") or []):
+        if not isinstance(a, Mapping) or not isinstance(a.get("indicator"), str):
+            raise ReturnError(f"actuals 第 {m + 1} 条缺少 indicator（指标名称）", where)
+        raw = a.get("actual")
+        try:
+            # Text is kept as text here: whether it must be a number depends on the indicator.
+            actual = None if isinstance(raw, str) and not _numeric(raw) else number_of(raw)
+            score = number_of(a.get("score"))
+            applicable = applicable_of(a.get("applicable"))
+        except ValueError as e:
+            raise ReturnError(f"指标“{a['indicator']}”：“{e}”不是数字或是/否", where) from None
+        actuals.append(
+            Actual(
+                indicator=a["indicator"].strip(),
+                actual=actual,
+                actual_text=text_of(raw),
+                tier=text_of(a.get("tier")),
+                score=score,
+                reason=text_of(a.get("reason")),
+                applicable=applicable,
+            )
+        )
+    try:
+        budget = number_of(item.get("budget"))
+        executed = number_of(item.get("executed"))
+        adjusted = number_of(item.get("adjusted_budget"))
+    except ValueError as e:
+        raise ReturnError(f"“{e}”不是数字", where) from None
+    return SelfEvaluationReturn(
+        project=item["project"].strip(),
+        department=text_of(item.get("department")),
+        budget=budget,
+        executed=executed,
+        adjusted_budget=adjusted,
+        execution_reason=text_of(item.get("execution_reason")),
+        actuals=actuals,
+        origin=where,
+    )
+
+
+def monitoring_from_json(data: Any, file: str) -> list[MonitoringReturn | ReturnError]:
+    """Monitoring returns from JSON: a list of ``{"project", "department", "month", "budget",
+    "executed", "expected", "indicators": [{"indicator", "progress", "likelihood", "reason",
+    "measure"}]}``; a bad item is a :class:`ReturnError` in its place."""
+    if isinstance(data, Mapping):
+        data = [data]
+    if not isinstance(data, list):
+        return [ReturnError("JSON 应为监控对象的数组", Origin(file))]
+    out: list[MonitoringReturn | ReturnError] = []
+    for n, item in enumerate(data):
+        try:
+            out.append(_monitoring_item(item, Origin(file, f"#{n + 1}")))
+        except ReturnError as e:
+            out.append(e)
+    return out
+
+
+def _monitoring_item(item: Any, where: Origin) -> MonitoringReturn:
+    if not isinstance(item, Mapping) or not isinstance(item.get("project"), str):
+        raise ReturnError("缺少 project（项目名称）", where)
+    try:
+        month = number_of(item.get("month"))
+        budget = number_of(item.get("budget"))
+        executed = number_of(item.get("executed"))
+        expected = number_of(item.get("expected"))
+    except ValueError as e:
+        raise ReturnError(f"“{e}”不是数字", where) from None
+    if month is not None and not month.is_integer():
+        raise ReturnError(f"月份“{json_number(month)}”不是整数", where)
+    inds = []
+    for m, p in enumerate(item.get("indicators") or []):
+        if not isinstance(p, Mapping) or not isinstance(p.get("indicator"), str):
+            raise ReturnError(f"indicators 第 {m + 1} 条缺少 indicator（指标名称）", where)
+        inds.append(
+            Progress(
+                indicator=p["indicator"].strip(),
+                progress=text_of(p.get("progress")),
+                likelihood=text_of(p.get("likelihood")),
+                reason=text_of(p.get("reason")),
+                measure=text_of(p.get("measure")),
+            )
+        )
+    return MonitoringReturn(
+        project=item["project"].strip(),
+        department=text_of(item.get("department")),
+        month=None if month is None else int(month),
+        budget=budget,
+        executed=executed,
+        expected=expected,
+        indicators=inds,
+        origin=where,
+    )
+
+
+def _numeric(s: str) -> bool:
+    try:
+        return number_of(s) is not None
+    except ValueError:
+        return False

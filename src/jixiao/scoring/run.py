@@ -1,0 +1,179 @@
+"""Files → returns → matched tables → scores (→ store), in one readable function each.
+
+:func:`evaluate_files` reads self-evaluation returns, matches each to its stored target
+table by department and project (the template's key first), scores it and stores the
+result, replacing the project's previous evaluation. :func:`monitor_files` does the
+same for monitoring returns without storing. A batch goes on past a bad file, sheet or
+project: each is one line in ``problems``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from ..errors import InputError
+from ..model import TargetTable
+from ..store import Store
+from ..store.evaluations import save_evaluation
+from .monitoring import MonitoringReport, monitor
+from .returns import MonitoringReturn, ReturnError, SelfEvaluationReturn, TableKey
+from .selfeval import Evaluation, Finding, score
+from .settings import MonitoringSettings, ScoringSettings
+from .templates import is_qualitative
+from .workbooks import read_monitoring, read_selfeval
+
+
+@dataclass(slots=True)
+class Scored:
+    """One return scored: the stored table, what the department sent, and the result."""
+
+    table: TargetTable
+    ret: SelfEvaluationReturn
+    evaluation: Evaluation
+
+
+@dataclass(slots=True)
+class EvaluationRun:
+    """评价批次: every project scored, and every file, sheet or project that could not be."""
+
+    scored: list[Scored] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    blank: int = 0  # sheets nobody filled in (a district template holds every department's)
+
+    @property
+    def evaluations(self) -> list[Evaluation]:
+        return [s.evaluation for s in self.scored]
+
+
+@dataclass(slots=True)
+class MonitoringRun:
+    """监控批次: every project watched, and every line that could not be read or matched."""
+
+    reports: list[MonitoringReport] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    blank: int = 0
+
+
+def match_table(
+    store: Store, project: str, department: str | None, key: TableKey | None = None
+) -> tuple[TargetTable, list[Finding]]:
+    """The stored table a return belongs to: by the template key's source where it still
+    exists, else by department and project. Raises :class:`LookupError` with a message."""
+    tables = list(store.tables(project=project, exact=True))
+    if not tables:
+        raise LookupError(f"库中没有项目“{project}”（先用 jixiao import 导入其绩效目标表）")
+    if department is not None:
+        same = [t for t in tables if (t.department or "") == department]
+        if not same:
+            have = "、".join(sorted({t.department or "（无主管部门）" for t in tables}))
+            raise LookupError(f"库中项目“{project}”的主管部门是 {have}，不是“{department}”")
+        tables = same
+    if key is not None and key.file is not None:
+        for t in tables:
+            if t.source is not None and (t.source.file, t.source.index) == (key.file, key.index):
+                return t, []
+    if len({t.department for t in tables}) > 1:
+        raise LookupError(f"项目“{project}”属于多个主管部门，请注明 department")
+    notes = []
+    if len(tables) > 1:
+        # The same project filed twice by one department: score against the first filing.
+        notes.append(
+            Finding(
+                "duplicate-table",
+                "info",
+                f"库中该项目有 {len(tables)} 张目标表，按第一张（"
+                f"{tables[0].source.where() if tables[0].source else ''}）评分",
+            )
+        )
+    return tables[0], notes
+
+
+def _check_numbers(table: TargetTable, ret: SelfEvaluationReturn) -> None:
+    # JSON cannot say which actuals must be numbers until the table is known: a text in a
+    # quantitative row is bad input, one line, like a text in the workbook's 实际完成值.
+    names = {i.name.strip(): i for i in table.indicators}
+    for a in ret.actuals:
+        ind = names.get(a.indicator)
+        if ind is not None and not is_qualitative(ind) and a.actual is None and a.actual_text:
+            raise ReturnError(
+                f"指标“{a.indicator}”的实际完成值“{a.actual_text}”不是数字", ret.origin.at(a.row)
+            )
+
+
+def evaluate_files(
+    paths: Iterable[str],
+    store: Store,
+    settings: ScoringSettings | None = None,
+    *,
+    save: bool = True,
+) -> EvaluationRun:
+    """Score every return in the files and store the results (see the module docstring)."""
+    s = settings or ScoringSettings()
+    run = EvaluationRun()
+    for path in paths:
+        try:
+            items = read_selfeval(path)
+        except InputError as e:
+            run.problems.append(str(e.located(file=os.path.basename(path))))
+            continue
+        for item in items:
+            if item is None:
+                run.blank += 1
+                continue
+            if isinstance(item, ReturnError):
+                run.problems.append(str(item))
+                continue
+            try:
+                table, notes = match_table(store, item.project, item.department, item.key)
+                _check_numbers(table, item)
+            except LookupError as e:
+                run.problems.append(f"{item.origin.where()}：{e}")
+                continue
+            except ReturnError as e:
+                run.problems.append(str(e))
+                continue
+            ev = score(table, item, s)
+            ev.findings[:0] = notes
+            if save:
+                src = table.source
+                save_evaluation(
+                    store,
+                    ev,
+                    source_file=src.file if src else None,
+                    source_index=src.index if src else None,
+                )
+            run.scored.append(Scored(table, item, ev))
+    return run
+
+
+def monitor_files(
+    paths: Iterable[str], store: Store, settings: MonitoringSettings | None = None
+) -> MonitoringRun:
+    """Traffic lights for every monitoring return in the files."""
+    s = settings or MonitoringSettings()
+    run = MonitoringRun()
+    for path in paths:
+        try:
+            items = read_monitoring(path)
+        except InputError as e:
+            run.problems.append(str(e.located(file=os.path.basename(path))))
+            continue
+        for item in items:
+            if item is None:
+                run.blank += 1
+                continue
+            if isinstance(item, ReturnError):
+                run.problems.append(str(item))
+                continue
+            assert isinstance(item, MonitoringReturn)
+            try:
+                table, notes = match_table(store, item.project, item.department, item.key)
+            except LookupError as e:
+                run.problems.append(f"{item.origin.where()}：{e}")
+                continue
+            rep = monitor(table, item, s)
+            rep.findings[:0] = notes
+            run.reports.append(rep)
+    return run

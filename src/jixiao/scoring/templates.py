@@ -1,0 +1,383 @@
+"""Blank workbooks for departments to fill: the self-evaluation (自评表) and monitoring
+(监控表) layouts, one protected sheet per project.
+
+Only the cells a department fills are unlocked (and shaded); everything copied from the
+stored table is locked, so what comes back can be matched and trusted. Drop-downs
+(data validation) offer the 定性 tiers, 是/否 and the three likelihoods.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import IO, Any
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
+from ..model import Indicator, TargetTable, json_number
+from . import layout as L
+from .formulas import TIERS
+from .monitoring import LIKELIHOODS
+from .settings import ScoringSettings
+
+INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
+HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
+BOLD = Font(bold=True)
+TITLE = Font(bold=True, size=14)
+WRAP = Alignment(wrap_text=True, vertical="center")
+CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+_THIN = Side(style="thin", color="999999")
+BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+UNLOCKED = Protection(locked=False)
+_ILLEGAL = {c: None for c in range(32) if c not in (9, 10, 13)}
+
+
+def clean(v: Any) -> Any:
+    """A value safe in a cell: no control characters; text that looks like a formula stays text."""
+    if isinstance(v, str):
+        v = v.translate(_ILLEGAL)
+        if v.startswith(("=", "+", "-", "@")) and len(v) > 1:
+            return "'" + v
+    return v
+
+
+def one_per_project(tables: Iterable[TargetTable]) -> list[TargetTable]:
+    """One table per (department, project): a project filed twice gets one sheet, the first."""
+    seen: set[tuple[str | None, str]] = set()
+    out = []
+    for t in tables:
+        k = (t.department, t.project)
+        if k not in seen:
+            seen.add(k)
+            out.append(t)
+    return out
+
+
+def _key(ws: Worksheet, mark: str, t: TargetTable) -> None:
+    src = t.source
+    for col, v in enumerate(
+        (mark, t.department, t.project, src.file if src else None, src.index if src else None,
+         t.year),
+        1,
+    ):  # fmt: skip
+        ws.cell(L.KEY_ROW, col, clean(v))
+    ws.row_dimensions[L.KEY_ROW].hidden = True
+    ws.column_dimensions["A"].hidden = True
+
+
+def _put(
+    ws: Worksheet,
+    row: int,
+    col: int,
+    v: Any,
+    *,
+    head: bool = False,
+    inp: bool = False,
+    fmt: str | None = None,
+) -> Any:
+    c = ws.cell(row, col, clean(v))
+    c.border = BORDER
+    c.alignment = CENTER if head else WRAP
+    if head:
+        c.font = BOLD
+        c.fill = HEAD_FILL
+    if inp:
+        c.protection = UNLOCKED
+        c.fill = INPUT_FILL
+    if fmt:
+        c.number_format = fmt
+    return c
+
+
+def _merge(
+    ws: Worksheet, row: int, c1: int, c2: int, v: Any, *, head: bool = False, inp: bool = False
+) -> None:
+    for c in range(c1, c2 + 1):
+        _put(ws, row, c, v if c == c1 else None, head=head, inp=inp)
+    if c2 > c1:
+        ws.merge_cells(start_row=row, start_column=c1, end_row=row, end_column=c2)
+
+
+def _header(ws: Worksheet, t: TargetTable, title: str, last: int) -> None:
+    ws.cell(2, 2, clean(title)).font = TITLE
+    ws.cell(2, 2).alignment = CENTER
+    ws.merge_cells(start_row=2, start_column=2, end_row=2, end_column=last)
+    ws.row_dimensions[2].height = 28
+    half = 2 + (last - 1) // 2
+    _put(ws, 3, 2, "项目名称", head=True)
+    _merge(ws, 3, 3, half - 1, t.project)
+    _put(ws, 3, half, "主管部门", head=True)
+    _merge(ws, 3, half + 1, last, t.department or "")
+    _put(ws, 4, 2, "实施单位", head=True)
+    _merge(ws, 4, 3, half - 1, t.implementer or "")
+    _put(ws, 4, half, "资金单位", head=True)
+    _merge(ws, 4, half + 1, last, t.money_unit or "")
+    _put(ws, 7, 2, "年度目标", head=True)
+    _merge(ws, 7, 3, last, t.goal or "")
+    ws.row_dimensions[7].height = 45
+
+
+def _protect(ws: Worksheet) -> None:
+    # No password: protection guards against slips, and a password would only be shared anyway.
+    ws.protection.sheet = True
+    ws.protection.formatColumns = False  # False = allowed: widths may be changed
+    ws.protection.formatRows = False
+    ws.protection.selectLockedCells = False
+    ws.protection.selectUnlockedCells = False
+
+
+def _widths(ws: Worksheet, widths: Iterable[float]) -> None:
+    for n, w in enumerate(widths, 2):
+        ws.column_dimensions[get_column_letter(n)].width = w
+
+
+def is_qualitative(i: Indicator) -> bool:
+    """A 定性 indicator, or one whose target holds no number: scored by tier, not by formula."""
+    return i.operator == "定性" or i.number is None
+
+
+def _list_validation(ws: Worksheet, items: Iterable[str], prompt: str) -> DataValidation:
+    dv = DataValidation(
+        type="list",
+        formula1='"' + ",".join(items) + '"',
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle="请从下拉列表选择",
+        error=prompt,
+        promptTitle="请选择",
+        prompt=prompt,
+        showInputMessage=True,
+    )
+    ws.add_data_validation(dv)
+    return dv
+
+
+def _instructions(wb: Workbook, lines: list[str]) -> None:
+    ws = wb.active
+    assert ws is not None
+    ws.title = "填报说明"
+    for n, line in enumerate(lines, 1):
+        ws.cell(n, 1, line).alignment = Alignment(wrap_text=True, vertical="top")
+    ws.cell(1, 1).font = TITLE
+    ws.column_dimensions["A"].width = 100
+    _protect(ws)
+
+
+def write_selfeval_template(
+    tables: Iterable[TargetTable],
+    out: str | IO[bytes],
+    settings: ScoringSettings | None = None,
+) -> int:
+    """自评表模板: one protected sheet per project; returns the number of sheets written."""
+    s = settings or ScoringSettings()
+    wb = Workbook()
+    met, partial = s.tiers
+    _instructions(
+        wb,
+        [
+            "项目支出绩效自评表 填报说明",
+            "1. 每个项目一张工作表；只有浅黄色单元格可以填写，"
+            "其余内容来自已审核的绩效目标表，请勿改动。",
+            "2. 预算执行：填写全年预算数（调整后）与全年执行数；执行率低于 "
+            f"{json_number(s.execution_explain_below)}% 须填写执行偏差原因。",
+            "3. 定量指标：在“实际完成值”填写数字（单位与指标单位相同）；得分由系统按公式计算。",
+            f"4. 定性指标：选择评价档次并填写得分：{TIERS[0]} [{json_number(met)}%, 100%] × 分值；"
+            f"{TIERS[1]} [{json_number(partial)}%, {json_number(met)}%) × 分值；"
+            f"{TIERS[2]} [0, {json_number(partial)}%) × 分值。得分须落在所选档次内。",
+            "5. 未得满分、或实际完成值超过目标值 "
+            f"{json_number(s.over_achievement_ratio)} 倍的，须填写偏差原因分析及改进措施。",
+            "6. 确不适用的指标在“是否适用”选“否”，其余指标得分按比例折算回指标总分。",
+            "7. 完成后用 jixiao evaluate 文件名.xlsx 评分。",
+        ],
+    )
+    taken = {"填报说明"}
+    n = 0
+    for t in one_per_project(tables):
+        ws = wb.create_sheet(L.sheet_title(t.project, taken))
+        selfeval_sheet(ws, t, s)
+        n += 1
+    wb.save(out)
+    return n
+
+
+def selfeval_sheet(ws: Worksheet, t: TargetTable, s: ScoringSettings) -> None:
+    _key(ws, L.SELFEVAL_MARK, t)
+    last = L.SE_LAST_COL
+    _header(ws, t, f"{t.year or ''}{'年度' if t.year else ''}项目支出绩效自评表", last)
+    for col, h in enumerate(L.SE_BUDGET_HEAD, 2):
+        if col < L.SE_EXEC_REASON:
+            _put(ws, 5, col, h, head=True)
+    _merge(ws, 5, L.SE_EXEC_REASON, last, L.SE_BUDGET_HEAD[-1], head=True)
+    r = L.BUDGET_ROW
+    ws.cell(r, 1, "budget")
+    weight = t.execution_weight if t.execution_weight is not None else s.execution_weight
+    _put(ws, r, 2, f"（{t.money_unit or '元'}）")
+    _put(ws, r, L.SE_INITIAL, json_number(t.funds.total))
+    _put(ws, r, L.SE_ADJUSTED, None, inp=True)
+    _put(ws, r, L.SE_EXECUTED, None, inp=True)
+    _put(ws, r, L.SE_WEIGHT, json_number(weight))
+    _put(ws, r, L.SE_RATE, None, fmt="0.00%")
+    _put(ws, r, L.SE_EXEC_SCORE, None, fmt="0.00")
+    _merge(ws, r, L.SE_EXEC_REASON, last, None, inp=True)
+    money = DataValidation(
+        type="decimal",
+        operator="greaterThanOrEqual",
+        formula1="0",
+        allow_blank=True,
+        showErrorMessage=True,
+        error="请填写不小于 0 的数字",
+    )
+    ws.add_data_validation(money)
+    money.add(f"{get_column_letter(L.SE_ADJUSTED)}{r}:{get_column_letter(L.SE_EXECUTED)}{r}")
+    ws.row_dimensions[r].height = 30
+
+    for col, h in enumerate(L.SE_HEAD, 2):
+        _put(ws, L.HEADER_ROW, col, h, head=True)
+    tiers = _list_validation(ws, TIERS, "达成 / 部分达成 / 未达成 三档之一")
+    yes_no = _list_validation(ws, ("是", "否"), "是 或 否")
+    number = DataValidation(
+        type="decimal",
+        operator="between",
+        formula1="-1E+300",
+        formula2="1E+300",
+        allow_blank=True,
+        showErrorMessage=True,
+        error="请填写数字（单位与指标单位相同）",
+    )
+    ws.add_data_validation(number)
+    row = L.FIRST_INDICATOR_ROW
+    for pos, i in enumerate(t.indicators):
+        q = is_qualitative(i)
+        ws.cell(row, 1, f"ind:{pos}:{'t' if q else 'q'}")
+        _put(ws, row, L.SE_LEVEL1, i.level1 or "")
+        _put(ws, row, L.SE_LEVEL2, i.level2 or "")
+        _put(ws, row, L.SE_NAME, i.name)
+        _put(ws, row, L.SE_OP, i.operator or "")
+        _put(ws, row, L.SE_TARGET, i.value)
+        _put(ws, row, L.SE_UNIT, i.unit)
+        _put(ws, row, L.SE_MAX, json_number(i.score))
+        _put(ws, row, L.SE_ACTUAL, None, inp=True)
+        _put(ws, row, L.SE_TIER, None, inp=q)
+        _put(ws, row, L.SE_SCORE, None, inp=q, fmt="0.00")
+        _put(ws, row, L.SE_REASON, None, inp=True)
+        _put(ws, row, L.SE_APPLICABLE, "是", inp=True)
+        if q:
+            tiers.add(ws.cell(row, L.SE_TIER).coordinate)
+            if i.score is not None:
+                dv = DataValidation(
+                    type="decimal",
+                    operator="between",
+                    formula1="0",
+                    formula2=str(json_number(i.score)),
+                    allow_blank=True,
+                    showErrorMessage=True,
+                    error=f"得分应在 0 到 {json_number(i.score)} 之间",
+                )
+                ws.add_data_validation(dv)
+                dv.add(ws.cell(row, L.SE_SCORE).coordinate)
+        else:
+            number.add(ws.cell(row, L.SE_ACTUAL).coordinate)
+        yes_no.add(ws.cell(row, L.SE_APPLICABLE).coordinate)
+        row += 1
+    ws.cell(row, 1, "total")
+    _merge(ws, row, 2, L.SE_SCORE - 1, "总分", head=True)
+    _put(ws, row, L.SE_SCORE, None, fmt="0.00")
+    _put(ws, row, L.SE_REASON, "评价等级", head=True)
+    _put(ws, row, L.SE_APPLICABLE, None)
+    _widths(ws, (10, 10, 28, 8, 14, 10, 8, 14, 20, 9, 36, 8))
+    ws.freeze_panes = ws.cell(L.FIRST_INDICATOR_ROW, 2)
+    _protect(ws)
+
+
+def write_monitor_template(
+    tables: Iterable[TargetTable], out: str | IO[bytes], month: int | None = None
+) -> int:
+    """监控表模板: one protected sheet per project; ``month`` pre-fills 截至月份."""
+    wb = Workbook()
+    _instructions(
+        wb,
+        [
+            "项目支出绩效运行监控表 填报说明",
+            "1. 每个项目一张工作表；只有浅黄色单元格可以填写。",
+            "2. 填写截至月份 N（1–12）、1–N月执行数和全年预计执行数；"
+            "执行进度 = 执行率 ÷ (N / 12)。",
+            "3. 每个指标填写执行情况并选择完成目标可能性（确定能 / 有可能 / 不可能）；"
+            "选“有可能”或“不可能”的，须填写原因和纠偏举措。",
+            "4. 完成后用 jixiao monitor 文件名.xlsx 生成红黄绿灯。",
+        ],
+    )
+    taken = {"填报说明"}
+    n = 0
+    for t in one_per_project(tables):
+        ws = wb.create_sheet(L.sheet_title(t.project, taken))
+        _monitor_sheet(ws, t, month)
+        n += 1
+    wb.save(out)
+    return n
+
+
+def _monitor_sheet(ws: Worksheet, t: TargetTable, month: int | None) -> None:
+    _key(ws, L.MONITOR_MARK, t)
+    last = L.MO_LAST_COL
+    _header(ws, t, f"{t.year or ''}{'年' if t.year else ''}项目支出绩效运行监控表", last)
+    for col, h in enumerate(L.MO_BUDGET_HEAD, 2):
+        if col < L.MO_DATE:
+            _put(ws, 5, col, h, head=True)
+    _merge(ws, 5, L.MO_DATE, last, L.MO_BUDGET_HEAD[-1], head=True)
+    r = L.BUDGET_ROW
+    ws.cell(r, 1, "budget")
+    _put(ws, r, 2, f"（{t.money_unit or '元'}）")
+    _put(ws, r, L.MO_INITIAL, json_number(t.funds.total))
+    _put(ws, r, L.MO_MONTH, month, inp=True)
+    _put(ws, r, L.MO_EXECUTED, None, inp=True)
+    _put(ws, r, L.MO_EXPECTED, None, inp=True)
+    _put(ws, r, L.MO_RATE, None, fmt="0.00%")
+    _put(ws, r, L.MO_PROGRESS, None, fmt="0.00%")
+    _merge(ws, r, L.MO_DATE, last, None, inp=True)
+    months = DataValidation(
+        type="whole",
+        operator="between",
+        formula1="1",
+        formula2="12",
+        allow_blank=True,
+        showErrorMessage=True,
+        error="月份应为 1–12",
+    )
+    ws.add_data_validation(months)
+    months.add(ws.cell(r, L.MO_MONTH).coordinate)
+    money = DataValidation(
+        type="decimal",
+        operator="greaterThanOrEqual",
+        formula1="0",
+        allow_blank=True,
+        showErrorMessage=True,
+        error="请填写不小于 0 的数字",
+    )
+    ws.add_data_validation(money)
+    money.add(f"{get_column_letter(L.MO_EXECUTED)}{r}:{get_column_letter(L.MO_EXPECTED)}{r}")
+
+    for col, h in enumerate(L.MO_HEAD, 2):
+        _put(ws, L.HEADER_ROW, col, h, head=True)
+    likely = _list_validation(ws, LIKELIHOODS, "确定能 / 有可能 / 不可能")
+    row = L.FIRST_INDICATOR_ROW
+    for pos, i in enumerate(t.indicators):
+        ws.cell(row, 1, f"ind:{pos}:{'t' if is_qualitative(i) else 'q'}")
+        for col, v in (
+            (2, i.level1 or ""),
+            (3, i.level2 or ""),
+            (4, i.name),
+            (5, i.operator or ""),
+            (6, i.value),
+            (7, i.unit),
+        ):
+            _put(ws, row, col, v)
+        for col in (L.MO_PROGRESS_TEXT, L.MO_LIKELIHOOD, L.MO_REASON, L.MO_MEASURE):
+            _put(ws, row, col, None, inp=True)
+        likely.add(ws.cell(row, L.MO_LIKELIHOOD).coordinate)
+        row += 1
+    _widths(ws, (10, 10, 28, 8, 14, 10, 20, 14, 30, 30))
+    ws.freeze_panes = ws.cell(L.FIRST_INDICATOR_ROW, 2)
+    _protect(ws)
