@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -24,7 +24,9 @@ def seeded_db(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 
 @pytest.fixture
-def store(seeded_db: str, tmp_path: Path) -> Store:
-    db = tmp_path / "s.db"
-    shutil.copy(seeded_db, db)
-    return Store(str(db))
+def store(db_url: str) -> Iterator[Store]:
+    """The seeds in a fresh store, on SQLite and on PostgreSQL (``db_url`` of tests/conftest.py)."""
+    s = Store(db_url)
+    assert import_paths([str(SEEDS)], s, workers=1).tables == 36
+    yield s
+    s.close()

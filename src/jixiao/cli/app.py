@@ -31,6 +31,10 @@ class _Group(TyperGroup):
                 raise
             console_err.print(f"[red]错误[/red] {escape(str(e))}", soft_wrap=True)
             raise SystemExit(1) from None
+        finally:
+            # A command's stores close with it: connections are not left to the collector.
+            while _open_stores:
+                _open_stores.pop().close()
 
 
 app = typer.Typer(
@@ -57,5 +61,11 @@ DbOption = Annotated[
 DebugOption = Annotated[bool, typer.Option("--debug", help="Show the traceback of an error.")]
 
 
+_open_stores: list[Store] = []
+
+
 def open_store(db: str | None) -> Store:
-    return Store(db)
+    """The store a command works on; closed when the command ends."""
+    store = Store(db)
+    _open_stores.append(store)
+    return store
