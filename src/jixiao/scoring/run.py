@@ -10,8 +10,9 @@ project: each is one line in ``problems``.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from ..errors import InputError
 from ..model import TargetTable
@@ -102,6 +103,44 @@ def _check_numbers(table: TargetTable, ret: SelfEvaluationReturn) -> None:
             )
 
 
+_Return = TypeVar("_Return", SelfEvaluationReturn, MonitoringReturn)
+
+
+def _matched(
+    paths: Iterable[str],
+    read: Callable[[str], Sequence[_Return | ReturnError | None]],
+    store: Store,
+    run: EvaluationRun | MonitoringRun,
+    check: Callable[[TargetTable, _Return], None] | None = None,
+) -> Iterator[tuple[_Return, TargetTable, list[Finding]]]:
+    """Each return of the files with its stored table; what cannot be read or matched
+    goes to ``run.problems`` (blank sheets to ``run.blank``) and the batch goes on."""
+    for path in paths:
+        try:
+            items = read(path)
+        except InputError as e:
+            run.problems.append(str(e.located(file=os.path.basename(path))))
+            continue
+        for item in items:
+            if item is None:
+                run.blank += 1
+                continue
+            if isinstance(item, ReturnError):
+                run.problems.append(str(item))
+                continue
+            try:
+                table, notes = match_table(store, item.project, item.department, item.key)
+                if check is not None:
+                    check(table, item)
+            except LookupError as e:
+                run.problems.append(f"{item.origin.where()}：{e}")
+                continue
+            except ReturnError as e:
+                run.problems.append(str(e))
+                continue
+            yield item, table, notes
+
+
 def evaluate_files(
     paths: Iterable[str],
     store: Store,
@@ -112,39 +151,18 @@ def evaluate_files(
     """Score every return in the files and store the results (see the module docstring)."""
     s = settings or ScoringSettings()
     run = EvaluationRun()
-    for path in paths:
-        try:
-            items = read_selfeval(path)
-        except InputError as e:
-            run.problems.append(str(e.located(file=os.path.basename(path))))
-            continue
-        for item in items:
-            if item is None:
-                run.blank += 1
-                continue
-            if isinstance(item, ReturnError):
-                run.problems.append(str(item))
-                continue
-            try:
-                table, notes = match_table(store, item.project, item.department, item.key)
-                _check_numbers(table, item)
-            except LookupError as e:
-                run.problems.append(f"{item.origin.where()}：{e}")
-                continue
-            except ReturnError as e:
-                run.problems.append(str(e))
-                continue
-            ev = score(table, item, s)
-            ev.findings[:0] = notes
-            if save:
-                src = table.source
-                save_evaluation(
-                    store,
-                    ev,
-                    source_file=src.file if src else None,
-                    source_index=src.index if src else None,
-                )
-            run.scored.append(Scored(table, item, ev))
+    for item, table, notes in _matched(paths, read_selfeval, store, run, _check_numbers):
+        ev = score(table, item, s)
+        ev.findings[:0] = notes
+        if save:
+            src = table.source
+            save_evaluation(
+                store,
+                ev,
+                source_file=src.file if src else None,
+                source_index=src.index if src else None,
+            )
+        run.scored.append(Scored(table, item, ev))
     return run
 
 
@@ -154,26 +172,8 @@ def monitor_files(
     """Traffic lights for every monitoring return in the files."""
     s = settings or MonitoringSettings()
     run = MonitoringRun()
-    for path in paths:
-        try:
-            items = read_monitoring(path)
-        except InputError as e:
-            run.problems.append(str(e.located(file=os.path.basename(path))))
-            continue
-        for item in items:
-            if item is None:
-                run.blank += 1
-                continue
-            if isinstance(item, ReturnError):
-                run.problems.append(str(item))
-                continue
-            assert isinstance(item, MonitoringReturn)
-            try:
-                table, notes = match_table(store, item.project, item.department, item.key)
-            except LookupError as e:
-                run.problems.append(f"{item.origin.where()}：{e}")
-                continue
-            rep = monitor(table, item, s)
-            rep.findings[:0] = notes
-            run.reports.append(rep)
+    for item, table, notes in _matched(paths, read_monitoring, store, run):
+        rep = monitor(table, item, s)
+        rep.findings[:0] = notes
+        run.reports.append(rep)
     return run
