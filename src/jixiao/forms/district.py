@@ -83,9 +83,11 @@ def recognise(seg: Segment) -> bool:
     if g is None:
         return seg.title is not None
     project = has_project_row(g)
+    if project and seg.title is not None:
+        return True  # the common case, decided without scanning for the header
     header = any(header_columns(row) is not None for row in g.rows)
     if seg.title is not None:
-        return project or header
+        return header
     return project and header
 
 

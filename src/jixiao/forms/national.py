@@ -81,7 +81,12 @@ def _header_row(grid: Grid) -> int | None:
 def recognise(seg: Segment) -> bool:
     """A grid with a 项目名称 row and an 一级/二级/三级指标 header is in the national layout."""
     g = seg.grid
-    return g is not None and _header_row(g) is not None and has_project_row(g)
+    if g is None:
+        return False
+    # A cheap first look: a three-level header names 一级指标 or 二级指标 somewhere.
+    if not any("级" in c and "指标" in c for row in g.rows for c in row if c):
+        return False
+    return _header_row(g) is not None and has_project_row(g)
 
 
 @dataclass(slots=True)

@@ -108,10 +108,15 @@ def has_project_row(g: Grid) -> bool:
 
 def _sole_text(row: list[str]) -> str | None:
     """The one text of a row whose cells are empty or all say the same (a merged title row)."""
-    texts = [t.strip() for t in row if t.strip()]
-    if not texts or any(t != texts[0] for t in texts):
-        return None
-    return texts[0]
+    first = None
+    for t in row:
+        if t and not t.isspace():
+            s = t.strip()
+            if first is None:
+                first = s
+            elif s != first:
+                return None
+    return first
 
 
 def _is_heading(text: str) -> bool:
