@@ -8,7 +8,7 @@ stored table is locked, so what comes back can be matched and trusted. Drop-down
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import IO, Any
 
 from openpyxl import Workbook
@@ -166,6 +166,24 @@ def _instructions(wb: Workbook, lines: list[str]) -> None:
     _protect(ws)
 
 
+def _write_template(
+    tables: Iterable[TargetTable],
+    out: str | IO[bytes],
+    instructions: list[str],
+    fill: Callable[[Worksheet, TargetTable], None],
+) -> int:
+    """A workbook of 填报说明 and one protected sheet per project; the number of sheets."""
+    wb = Workbook()
+    _instructions(wb, instructions)
+    taken = {"填报说明"}
+    n = 0
+    for t in one_per_project(tables):
+        fill(wb.create_sheet(L.sheet_title(t.project, taken)), t)
+        n += 1
+    wb.save(out)
+    return n
+
+
 def write_selfeval_template(
     tables: Iterable[TargetTable],
     out: str | IO[bytes],
@@ -173,10 +191,10 @@ def write_selfeval_template(
 ) -> int:
     """自评表模板: one protected sheet per project; returns the number of sheets written."""
     s = settings or ScoringSettings()
-    wb = Workbook()
     met, partial = s.tiers
-    _instructions(
-        wb,
+    return _write_template(
+        tables,
+        out,
         [
             "项目支出绩效自评表 填报说明",
             "1. 每个项目一张工作表；只有浅黄色单元格可以填写，"
@@ -192,15 +210,8 @@ def write_selfeval_template(
             "6. 确不适用的指标在“是否适用”选“否”，其余指标得分按比例折算回指标总分。",
             "7. 完成后用 jixiao evaluate 文件名.xlsx 评分。",
         ],
+        lambda ws, t: selfeval_sheet(ws, t, s),
     )
-    taken = {"填报说明"}
-    n = 0
-    for t in one_per_project(tables):
-        ws = wb.create_sheet(L.sheet_title(t.project, taken))
-        selfeval_sheet(ws, t, s)
-        n += 1
-    wb.save(out)
-    return n
 
 
 def selfeval_sheet(ws: Worksheet, t: TargetTable, s: ScoringSettings) -> None:
@@ -296,9 +307,9 @@ def write_monitor_template(
     tables: Iterable[TargetTable], out: str | IO[bytes], month: int | None = None
 ) -> int:
     """监控表模板: one protected sheet per project; ``month`` pre-fills 截至月份."""
-    wb = Workbook()
-    _instructions(
-        wb,
+    return _write_template(
+        tables,
+        out,
         [
             "项目支出绩效运行监控表 填报说明",
             "1. 每个项目一张工作表；只有浅黄色单元格可以填写。",
@@ -308,15 +319,8 @@ def write_monitor_template(
             "选“有可能”或“不可能”的，须填写原因和纠偏举措。",
             "4. 完成后用 jixiao monitor 文件名.xlsx 生成红黄绿灯。",
         ],
+        lambda ws, t: _monitor_sheet(ws, t, month),
     )
-    taken = {"填报说明"}
-    n = 0
-    for t in one_per_project(tables):
-        ws = wb.create_sheet(L.sheet_title(t.project, taken))
-        _monitor_sheet(ws, t, month)
-        n += 1
-    wb.save(out)
-    return n
 
 
 def _monitor_sheet(ws: Worksheet, t: TargetTable, month: int | None) -> None:
