@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -57,6 +58,10 @@ DbOption = Annotated[
         "Default ./jixiao.db.",
         show_envvar=True,
     ),
+]
+StdoutOrFileOption = Annotated[
+    Path | None,
+    typer.Option("--output", "-o", help="Output file (default: standard output)."),
 ]
 DebugOption = Annotated[bool, typer.Option("--debug", help="Show the traceback of an error.")]
 

@@ -27,7 +27,7 @@ from ..scoring import (
     write_selfeval_template,
 )
 from ..scoring.formulas import round2
-from .app import DbOption, DebugOption, app, console, console_err, open_store
+from .app import DbOption, DebugOption, StdoutOrFileOption, app, console, console_err, open_store
 
 template_app = typer.Typer(
     help="Write blank workbooks for departments to fill (自评表, 监控表).",
@@ -176,9 +176,7 @@ def evaluate_cmd(
     files: Annotated[list[Path], typer.Argument(help="Filled 自评表 workbooks (.xlsx) or JSON.")],
     db: DbOption = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="text | json | xlsx")] = "text",
-    output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Output file (default: standard output).")
-    ] = None,
+    output: StdoutOrFileOption = None,
     config: ConfigOption = None,
     debug: DebugOption = False,
 ) -> None:
@@ -256,9 +254,7 @@ def monitor_cmd(
     files: Annotated[list[Path], typer.Argument(help="Filled 监控表 workbooks (.xlsx) or JSON.")],
     db: DbOption = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="text | json")] = "text",
-    output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Output file (default: standard output).")
-    ] = None,
+    output: StdoutOrFileOption = None,
     config: ConfigOption = None,
     debug: DebugOption = False,
 ) -> None:

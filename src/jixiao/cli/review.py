@@ -17,7 +17,7 @@ from ..ingest import read_paths
 from ..model import TargetTable
 from ..rules import Finding, Severity, check
 from ..rules.report import write_findings_xlsx
-from .app import DbOption, DebugOption, app, console, console_err, open_store
+from .app import DbOption, DebugOption, StdoutOrFileOption, app, console, console_err, open_store
 
 _STYLE = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 
@@ -45,9 +45,7 @@ def check_cmd(
     files: FilesArg = None,
     db: DbOption = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="text | json | xlsx")] = "text",
-    output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Output file (default: standard output).")
-    ] = None,
+    output: StdoutOrFileOption = None,
     fail_on: Annotated[
         str,
         typer.Option(

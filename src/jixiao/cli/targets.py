@@ -15,7 +15,7 @@ from rich.table import Table
 from ..exports import write_csv, write_json, write_xlsx
 from ..ingest import FileOutcome, find_files, import_paths
 from ..model import TargetTable, json_number
-from .app import DbOption, DebugOption, app, console, console_err, open_store
+from .app import DbOption, DebugOption, StdoutOrFileOption, app, console, console_err, open_store
 
 
 def _fmt(x: float | None) -> str:
@@ -83,9 +83,7 @@ def import_cmd(
 @app.command("export")
 def export_cmd(
     fmt: Annotated[str, typer.Option("--format", "-f", help="json | csv | xlsx")] = "json",
-    output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Output file (default: standard output).")
-    ] = None,
+    output: StdoutOrFileOption = None,
     project: Annotated[
         str | None, typer.Option(help="Only projects whose name contains this.")
     ] = None,
