@@ -36,6 +36,9 @@ class Segment:
     money_unit: str | None = None
     grid: Grid | None = None
     notes: list[Paragraph] = field(default_factory=list)
+    # Lines between the title and the table (a year "（2022年度）", a subtitle naming the
+    # project): where a form states what its title leaves out.
+    captions: list[str] = field(default_factory=list)
     last: bool = False  # the document's final table: where a truncated file shows
     _loose: list[Paragraph] = field(default_factory=list)
 
@@ -249,6 +252,12 @@ def segments(doc: Document) -> list[Segment]:
                 pending_label = m.group(1).replace(" ", "")
                 continue
             if parse_title(text) is not None:
+                if current is not None and current.grid is None and current.title is not None:
+                    # Two title lines over one table (a page heading and the form's own
+                    # title row): one table, the title that says more wins.
+                    current.title, other = _better_title(current.title, text)
+                    current.captions.append(other)
+                    continue
                 if current is not None:
                     current.close()
                 current = Segment(
@@ -284,7 +293,10 @@ def segments(doc: Document) -> list[Segment]:
                     pending_unit = um.group("unit")
                 continue
             if current is not None:
-                current._loose.append(b)
+                if current.grid is None and not _is_contact(text):
+                    current.captions.append(text)
+                else:
+                    current._loose.append(b)
             continue
         # A grid.
         starts_table = has_project_row(b)
@@ -306,6 +318,17 @@ def segments(doc: Document) -> list[Segment]:
     if merged:
         merged[-1].last = True
     return merged
+
+
+def _better_title(a: str, b: str) -> tuple[str, str]:
+    """Of two titles of one table, the one stating more (a year, then a region), and the other."""
+    ta, tb = parse_title(a), parse_title(b)
+    assert ta is not None and tb is not None
+
+    def weight(t: tuple[str | None, int | None, str | None]) -> int:
+        return (t[1] is not None) * 4 + (t[0] is not None) * 2 + (t[2] is not None)
+
+    return (a, b) if weight(ta) >= weight(tb) else (b, a)
 
 
 def _merge_running_headers(segs: list[Segment]) -> list[Segment]:

@@ -98,6 +98,7 @@ _OPERATORS: dict[str, Operator] = {
     "＞＝": "≥", "≥=": "≥", "大于等于": "≥", "大于或等于": "≥", "不低于": "≥", "不少于": "≥",
     "≤": "≤", "≦": "≤", "\\leq": "≤", "\\le": "≤", "<=": "≤", "＜=": "≤", "＜＝": "≤",
     "小于等于": "≤", "小于或等于": "≤", "不高于": "≤", "不超过": "≤", "不多于": "≤",
+    "至少": "≥", "不小于": "≥", "不大于": "≤", "最多": "≤", "控制在": "≤",
     "=": "=", "＝": "=", "==": "=", "等于": "=",
     ">": ">", "＞": ">", "大于": ">", "高于": ">",
     "<": "<", "＜": "<", "小于": "<", "低于": "<",
@@ -129,6 +130,15 @@ def is_operator_variant(s: str | None) -> bool:
 
 
 _VALUE = re.compile(r"([+-]?(?:\d+(?:\.\d*)?|\.\d+))\s*([^\d]*)")
+# An operator stated in words after the number: "95%以上", "3个工作日以内", "10万元以下".
+_TRAILING_WORDS: tuple[tuple[str, Operator], ...] = (
+    ("及以上", "≥"), ("以上", "≥"), ("及以下", "≤"), ("以下", "≤"), ("以内", "≤"), ("之内", "≤"),
+)  # fmt: skip
+# A number that is a date or a deadline, not a quantity: "2024年", "12月底前", "6月30日前".
+_DATE_UNIT = re.compile(
+    r"^(?:月(?:份|底|末|中旬|上旬|下旬)(?:前|以前|之前)?|月(?:前|以前|之前)|日(?:前|以前|之前)|号前)$"
+)
+_YEAR_UNIT = re.compile(r"^年(?:度|底|末)?(?:前|以前|之前)?$")
 
 
 @lru_cache(maxsize=8192)
@@ -145,6 +155,9 @@ def split_value(value: str) -> tuple[Operator | None, float | None, str]:
     if m:
         op = _OPERATORS[m.group(1)]
         s = s[m.end() :]
+    plus_minus = s.startswith(("±", "+/-", "+-"))
+    if plus_minus:
+        s = s.lstrip("±+/-")
     s = _THOUSANDS.sub("", s.translate(_FW_NUMERIC))
     vm = _VALUE.fullmatch(s.strip())
     if vm is None:
@@ -153,7 +166,62 @@ def split_value(value: str) -> tuple[Operator | None, float | None, str]:
         number = float(vm.group(1))
     except ValueError:
         return op, None, ""
-    return op, number, vm.group(2).strip()
+    unit = vm.group(2).strip()
+    for words, word_op in _TRAILING_WORDS:
+        if unit.endswith(words):
+            unit = unit[: -len(words)].strip()
+            op = op or word_op
+            break
+    if plus_minus and op is None:
+        op = "≤"  # "±3%以内" bounds a deviation: at most 3%
+    if _DATE_UNIT.match(unit) or (1900 <= number <= 2100 and _YEAR_UNIT.match(unit)):
+        return op, None, ""  # a date or deadline: qualitative
+    return op, number, unit
+
+
+# Amounts as written: "854", "854万", "20万元", "3,309,840.00", "１２.５ 万元".
+_AMOUNT = re.compile(r"([+-]?(?:\d+(?:\.\d*)?|\.\d+))\s*(元|千元|万元|万|亿元|亿)?")
+_MONEY_FACTORS: dict[str, float] = {"元": 1.0, "千元": 1e3, "万元": 1e4, "亿元": 1e8}
+
+
+def money_unit_name(unit: str | None) -> str | None:
+    """``"万"`` → ``"万元"``; the unit names a money unit line or label uses, else None."""
+    if not unit:
+        return None
+    u = unit.strip()
+    if u in ("万", "亿"):
+        u += "元"
+    return u if u in _MONEY_FACTORS else None
+
+
+@lru_cache(maxsize=8192)
+def parse_amount(s: str | None) -> tuple[float | None, str | None]:
+    """An amount and the money unit written with it: ``"854万"`` → (854.0, "万元").
+
+    ``"919.00"`` → (919.0, None); text that is no amount (``"见附件"``) → (None, None).
+    """
+    if not s:
+        return None, None
+    t = _DIGIT_SPACE.sub("", s.strip().translate(_FW_NUMERIC))
+    t = _THOUSANDS.sub("", t.replace("，", ","))
+    m = _AMOUNT.fullmatch(t.strip())
+    if m is None:
+        return None, None
+    try:
+        n = float(m.group(1))
+    except ValueError:
+        return None, None
+    return n, money_unit_name(m.group(2))
+
+
+def convert_amount(n: float, unit: str | None, into: str | None) -> float:
+    """An amount written in ``unit`` expressed in ``into`` (``20000 元`` → ``2 万元``)."""
+    if unit is None or into is None or unit == into:
+        return n
+    a, b = _MONEY_FACTORS.get(unit), _MONEY_FACTORS.get(into)
+    if a is None or b is None:
+        return n
+    return round(n * a / b, 6)
 
 
 @lru_cache(maxsize=8192)
