@@ -11,7 +11,7 @@ import pytest
 from jixiao.errors import InputError, TruncatedTable, UnknownLayout
 from jixiao.forms import layout_of, read_tables
 from jixiao.forms.labels import column_of, field_of, parse_title, row_label_of
-from jixiao.forms.national import indicator_header
+from jixiao.forms.national import _is_general, indicator_header
 from jixiao.forms.segment import segments
 from jixiao.readers.grid import Cell, Document, Grid, Paragraph
 
@@ -167,7 +167,9 @@ def test_two_tables_in_one_grid_are_split_at_the_title() -> None:
 def test_header_cells_as_a_reader_gives_them() -> None:
     row = ["绩效指标", "一级指标", "二级 指标", "三级指标", "指标值（含单位）"]
     assert indicator_header(row) == {"level1": 1, "level2": 2, "name": 3, "value": 4}
-    assert indicator_header(["指标名称", "指标性质", "指标值", "指标单位"]) is None
+    # The district form's header (指标性质, no levels) is left to the district layout.
+    district_cols = indicator_header(["指标名称", "指标性质", "指标值", "指标单位"])
+    assert district_cols is not None and not _is_general(district_cols)
 
 
 @pytest.mark.parametrize(

@@ -115,6 +115,60 @@ class Source(_Model):
         return s
 
 
+class BudgetExecution(_Model):
+    """预算执行: a self-evaluation's budget row (年度资金总额), in the table's money unit."""
+
+    planned: float | None = None  # 年初预算数
+    adjusted: float | None = None  # 全年预算数
+    executed: float | None = None  # 全年执行数
+    weight: float | None = None  # 分值
+    rate: float | None = None  # 执行率, in percent as printed (98.5 for 98.5%)
+    score: float | None = None  # 得分
+
+
+class IndicatorResult(_Model):
+    """One indicator of a published self-evaluation: the actual beside the target, as given."""
+
+    name: str
+    actual: str | None = None  # 实际完成值, as written
+    score_given: float | None = None  # 得分
+    reason: str | None = None  # 偏差原因分析及改进措施
+
+
+class PublishedSelfEvaluation(_Model):
+    """绩效自评表 as a department published it: its actuals and the scores it gave itself.
+
+    The targets are the table's indicators; this holds the rest, in the same order,
+    so that the scoring rules can be set beside the department's own scores.
+    """
+
+    budget: BudgetExecution = Field(default_factory=BudgetExecution)
+    indicators: list[IndicatorResult] = Field(default_factory=list)
+    total_given: float | None = None  # 总分
+    grade_given: str | None = None  # 自评等级
+
+    def to_json(self) -> dict[str, Any]:
+        b = self.budget
+        return {
+            "budget": {k: json_number(getattr(b, k)) for k in BudgetExecution.model_fields},
+            "indicators": [
+                {
+                    "name": i.name,
+                    "actual": i.actual,
+                    "score_given": json_number(i.score_given),
+                    "reason": i.reason,
+                }
+                for i in self.indicators
+            ],
+            "total_given": json_number(self.total_given),
+            "grade_given": self.grade_given,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> PublishedSelfEvaluation:
+        return cls.model_validate(data)
+
+
 class TargetTable(_Model):
     """绩效目标表: one budget project's performance targets, as filed."""
 
@@ -135,6 +189,12 @@ class TargetTable(_Model):
     extra: dict[str, str] = Field(default_factory=dict)
     contact: Contact = Field(default_factory=Contact)
     source: Source | None = None
+    # Not part of the interchange form: how the table was read.
+    layout: str | None = None  # the layout that read it: "district", "national", "flat"
+    form: str | None = None  # 目标表 | 自评表 | 部门整体
+    # What the reader could not place (a row with no label it knows), for the person importing.
+    warnings: tuple[str, ...] = ()
+    self_evaluation: PublishedSelfEvaluation | None = None  # a 自评表's actuals and scores
 
     def to_json(self, *, with_source: bool = True) -> dict[str, Any]:
         """The interchange form: a plain dict ready for ``json.dumps``.

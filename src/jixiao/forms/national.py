@@ -1,92 +1,173 @@
-"""全国三级指标版式 (项目支出绩效目标表): labelled header rows over a three-level indicator block.
+"""Labelled forms of every province: the national three-level layout and its relatives.
 
-    项目名称 | …
-    主管部门 | … | 实施单位 | …
-    项目资金（万元）| 年度资金总额   | 100      (项目资金 often merged over the three rows)
+    项目名称 | …                     | 项目负责人及电话 | …      (pairs anywhere in a row)
+    主管部门 | …                     | 实施单位         | …
+    项目资金（万元）| 年度资金总额 | 100                           (funds in rows …)
                    | 其中：财政拨款 | 80
-                   | 其他资金       | 20
-    年度目标 | …                               (or 总体目标 over 中期目标 / 年度目标)
-    绩效指标 | 一级指标 | 二级指标 | 三级指标 | 指标值 [| 指标性质 | 度量单位 | 分值 …]
+    项目资金（万元）| 年初预算数 | 全年预算数 | 全年执行数 …     (… or in columns)
+    总体目标 | 中期目标 | 年度目标                               (labels over values)
+             | …        | …
+    绩效指标 | 一级指标 | 二级指标 | 三级指标 | 指标值 [| 分值 | 实际完成值 | 得分 …]
              | 产出指标 | 数量指标 | 新建道路 | ≥3.5万平方米
+    项目负责人：      财务负责人：                            (signatures: no indicator)
 
-Unlike the district layout, this one is read with its merges: a 一级指标 cell merged
-over five rows is the 一级指标 of each of the five indicators, and a label merged
-over several rows (项目资金, 总体目标, 年度目标) owns the text of every row it spans.
-Header labels are found by name (labels.py), so extra rows and columns and their
-order do not matter. The mapping onto the interchange form is written out in
-``docs/layouts.md``.
+The table is read in one pass over its rows, each row classified once: above the
+indicator header a row is labelled pairs, a row of labels (its texts in the row
+below), a budget header (funds in columns), or a caption; below it a row is an
+indicator, a total, a repeated header, or a signature or note. Labels are found
+by meaning (labels.py), so rows and columns may come in any order. A merged cell
+applies to every row it spans (一级指标 over five indicators, 项目资金 over three
+funds rows). A self-evaluation form (自评表) is read as its targets plus the
+actuals and scores beside them; a flat table of many projects (项目名称 as a
+column) gives one table per project. What a row holds that no label places is
+reported as a warning on the table, never silently dropped.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from ..errors import TruncatedTable
-from ..model import Contact, Funds, Indicator, Source, TargetTable
+from ..model import (
+    BudgetExecution,
+    Contact,
+    Funds,
+    Indicator,
+    IndicatorResult,
+    PublishedSelfEvaluation,
+    Source,
+    TargetTable,
+)
 from ..readers.grid import Grid
 from .district import read_contact
 from .labels import (
     LABEL_MONEY_UNIT,
+    MONEY_UNIT,
+    YEAR_CAPTION,
+    YEAR_IN_TEXT,
     column_of,
     field_of,
+    is_group_label,
     is_overall_goal,
+    is_signature_or_note,
+    looks_like_label,
     normalize_label,
     parse_title,
-    row_label_of,
 )
 from .segment import Segment, has_project_row
 from .values import (
     clean_text,
+    convert_amount,
     normalize_digits,
     normalize_operator,
+    parse_amount,
     parse_core,
     parse_number,
     split_value,
 )
 
-# The columns that make an indicator header national: a name, a value and at least one level.
 _LEVELS = ("level1", "level2")
 # Rows that sum the block up rather than state an indicator.
-_TOTAL_ROWS = frozenset({"合计", "总计", "小计", "总分", "分值合计"})
+_TOTAL_ROWS = frozenset(
+    {"合计", "总计", "小计", "总分", "分值合计", "合计得分", "总得分", "得分合计"}
+)
 _SPACE = re.compile(r"\s+")
-# An indicator row's text under a column key ("name", "unit" …), "" where there is none.
+# The points a form prints beside a level: "产出指标(50分)", "成本指标(0-20)分", "效益指标 30分".
+_LEVEL_POINTS = re.compile(r"(?:[（(][^（）()]*[)）]\s*分?|\d+(?:\.\d+)?\s*分)$")
+# "项目名称：农村公路养护" in one cell: a label and its value.
+_INLINE_PAIR = re.compile(r"^\s*([^:：\d]{2,16}?)\s*[:：]\s*(\S.*)$", re.S)
+# A self-evaluation's budget columns (预算执行 block), by the name printed over each.
+_BUDGET_COLUMNS: dict[str, tuple[str, ...]] = {
+    "planned": ("年初预算数", "年初预算", "年初预算金额", "年初预算安排"),
+    "adjusted": ("全年预算数", "调整后预算数", "全年预算", "预算调整数", "调整预算数", "全年预算金额"),
+    "executed": (
+        "全年执行数", "执行数", "实际执行数", "全年实际执行数", "实际支出", "全年实际支出",
+        "预算执行数",
+    ),
+    "weight": ("分值", "权重"),
+    "rate": ("执行率", "预算执行率", "资金执行率"),
+    "score": ("得分",),
+}  # fmt: skip
+_BUDGET_INDEX = {normalize_label(v): k for k, vs in _BUDGET_COLUMNS.items() for v in vs}
+_NUMERIC_FIELDS = frozenset(
+    {"funds.total", "funds.superior", "funds.district", "funds.other", "execution_weight"}
+)
 _CellReader = Callable[[str], str]
 
 
-def indicator_header(row: list[str]) -> dict[str, int] | None:
-    """Column positions of a three-level indicator header row, or None if the row is none.
+def _block_columns(found: list[tuple[int, str]]) -> list[list[tuple[int, str]]]:
+    """Split a header's columns into blocks where the name column repeats (中期 | 年度)."""
+    blocks: list[list[tuple[int, str]]] = [[]]
+    for i, k in found:
+        if k == "name" and any(key == "name" for _, key in blocks[-1]):
+            blocks.append([])
+        blocks[-1].append((i, k))
+    return blocks
+
+
+def indicator_header(row: list[str], above: list[str] | None = None) -> dict[str, int] | None:
+    """Column positions of an indicator header row, or None if the row is none.
 
     ``["绩效指标", "一级指标", "二级指标", "三级指标", "指标值"]`` →
-    ``{"level1": 1, "level2": 2, "name": 3, "value": 4}``. The first of a repeated
-    column name wins (a header merged over two columns repeats in neither reader).
+    ``{"level1": 1, "level2": 2, "name": 3, "value": 4}``. Where two blocks stand side
+    by side (中期 | 年度, each with its indicators) the annual one is taken: the block
+    whose heading in the row above says 年度, else the last.
     """
+    found = [(i, k) for i, t in enumerate(row) if t and (k := column_of(t)) is not None]
+    keys = {k for _, k in found}
+    if "name" not in keys or "value" not in keys:
+        return None
+    blocks = _block_columns(found)
+    if len(blocks) > 1:
+        chosen = blocks[-1]
+        if above is not None:
+            for b in blocks:
+                head = "".join(above[i] for i, _ in b if i < len(above))
+                if "年度" in head and "中期" not in head and "长期" not in head:
+                    chosen = b
+                    break
+        # Columns before the first block's name (the levels) belong to the first block;
+        # a later block carries its own levels after the previous block's last column.
+        found = chosen if any(k in _LEVELS for _, k in chosen) else [
+            *[(i, k) for i, k in blocks[0] if k in _LEVELS], *chosen
+        ]  # fmt: skip
     cols: dict[str, int] = {}
-    for i, text in enumerate(row):
-        if text and (key := column_of(text)) is not None and key not in cols:
-            cols[key] = i
-    if "name" in cols and "value" in cols and any(k in cols for k in _LEVELS):
-        return cols
-    return None
+    for i, k in found:
+        cols.setdefault(k, i)
+    return cols
 
 
-def _header_row(grid: Grid) -> int | None:
+def _is_general(cols: dict[str, int]) -> bool:
+    """Headers this module reads: with levels, or any without the district form's 指标性质."""
+    return any(k in cols for k in _LEVELS) or "operator" not in cols or "actual" in cols
+
+
+def _header_row(grid: Grid) -> tuple[int, dict[str, int]] | None:
+    prev: list[str] | None = None
     for r, row in enumerate(grid.rows):
-        if indicator_header(row) is not None:
-            return r
+        cols = indicator_header(row, prev)
+        if cols is not None:
+            return r, cols
+        prev = row
     return None
 
 
 def recognise(seg: Segment) -> bool:
-    """A grid with a 项目名称 row and an 一级/二级/三级指标 header is in the national layout."""
+    """A grid whose indicator header this module reads, with a title or labels above it."""
     g = seg.grid
     if g is None:
         return False
-    # A cheap first look: a three-level header names 一级指标 or 二级指标 somewhere.
-    if not any("级" in c and "指标" in c for row in g.rows for c in row if c):
+    found = _header_row(g)
+    if found is None or not _is_general(found[1]):
         return False
-    return _header_row(g) is not None and has_project_row(g)
+    r, _ = found
+    return (
+        seg.title is not None
+        or has_project_row(g)
+        or any(field_of(c) is not None for row in g.rows[:r] for c in row if c)
+    )
 
 
 @dataclass(slots=True)
@@ -96,19 +177,36 @@ class _Header:
     values: dict[str, str] = field(default_factory=dict)  # field → text, first wins
     extra: dict[str, str] = field(default_factory=dict)  # label as written → text
     overall_goal: list[str] = field(default_factory=list)  # 总体目标 texts
-    funds_group: str | None = None  # a number written beside 项目资金 itself
+    amount_units: list[str] = field(default_factory=list)  # units written with amounts
     money_unit: str | None = None
+    year: int | None = None
     contact: Contact = field(default_factory=Contact)
+    budget: BudgetExecution | None = None
+    captions: list[str] = field(default_factory=list)
+    unplaced: list[str] = field(default_factory=list)
 
-    def put(self, label: str, text: str) -> None:
-        """File one label's text under its field, 总体目标 or ``extra``."""
-        text = text.strip()
+    def put(self, label: str, texts: list[str]) -> None:
+        """File one label's texts under its field, 总体目标 or ``extra``."""
+        texts = [t for t in (x.strip() for x in texts) if t]
         key = field_of(label)
+        if key in _NUMERIC_FIELDS:
+            # Numbers are never glued together: "0 | 0 | 10" is no 1010.
+            for t in texts:
+                n, unit = parse_amount(t)
+                if n is not None:
+                    if unit is not None:
+                        self.amount_units.append(unit)
+                    self.values.setdefault(key, t)
+                    return
+            if texts and key not in self.values:
+                self.values[key] = texts[0]
+            return
+        text = _join(texts)
         if key is not None and key.startswith("contact."):
             kind = "联系人" if key == "contact.name" else "联系电话"
             read_contact([f"{kind}：{text}"], self.contact)
             return
-        if key == "indicators":
+        if key == "indicators" or is_group_label(label):
             return
         if key is not None:
             if text and key not in self.values:
@@ -122,10 +220,9 @@ class _Header:
         if is_overall_goal(label):
             self.overall_goal.append(text)
             return
-        if normalize_label(label) == "项目资金":
-            self.funds_group = text
-            return
         name = _display_label(label)
+        if name in ("预算年度", "年度", "项目年度") and (m := re.search(r"(?:19|20)\d{2}", text)):
+            self.year = self.year or int(m.group(0))
         self.extra[name] = f"{self.extra[name]}\n{text}" if name in self.extra else text
 
 
@@ -135,38 +232,59 @@ def _display_label(label: str) -> str:
 
 
 def _is_label(text: str) -> bool:
-    return field_of(text) is not None or row_label_of(text) is not None
+    return looks_like_label(text)
 
 
-def _read_header(grid: Grid, stop: int) -> _Header:
-    """The labelled rows above the indicator block.
+def _join(texts: list[str]) -> str:
+    return texts[0] if len(texts) == 1 else " ".join(texts) if texts else ""
 
-    Three shapes occur, often in one table:
-    ``label | text | label | text`` (pairs along a row); a label merged down over
-    rows whose other cells continue it (``年度目标`` over 目标1, 目标2); and a row of
-    labels whose texts stand in the row below (``年度资金总额 | 财政拨款 | 其他资金``
-    over ``100 | 80 | 20``).
-    """
+
+def _budget_header(texts: list[str]) -> bool:
+    return sum(normalize_label(t) in _BUDGET_INDEX for t in texts) >= 2
+
+
+def _read_header(grid: Grid, stop: int, covered: set[tuple[int, int]]) -> _Header:
+    """The labelled rows above the indicator block, each row classified once."""
     head = _Header()
-    covered = grid.covered()
     filled = grid.filled()
     # Labels of a row of labels, waiting for the row below: (first col, last col + 1, label).
     pending: list[tuple[int, int, str]] = []
+    # The budget columns of a self-evaluation (funds in columns): (first, last + 1, key).
+    budget_cols: list[tuple[int, int, str]] = []
     for r in range(stop):
-        cells = [
-            (c, c + grid.spans.get((r, c), (1, 1))[1], clean_text(t))
-            for c, t in enumerate(grid.rows[r])
-            if (r, c) not in covered and t.strip()
-        ]
+        cells: list[tuple[int, int, str]] = []
+        for c, t in enumerate(grid.rows[r]):
+            if (r, c) in covered or not t.strip():
+                continue
+            text = clean_text(t)
+            m = _INLINE_PAIR.match(text) if ("：" in text or ":" in text) else None
+            if m is not None and looks_like_label(m.group(1)) and not looks_like_label(text):
+                # "项目名称：XX" in one cell: the label and its value side by side.
+                head.put(m.group(1), [m.group(2)])
+                continue
+            cells.append((c, c + grid.spans.get((r, c), (1, 1))[1], text))
         for _, _, t in cells:
-            if head.money_unit is None and _is_label(t) and (m := LABEL_MONEY_UNIT.search(t)):
-                head.money_unit = m.group("unit")
+            if head.money_unit is None and (m2 := LABEL_MONEY_UNIT.search(t)) and _is_label(t):
+                head.money_unit = m2.group("unit")
         if not cells:
             continue
-        labels = [_is_label(t) for _, _, t in cells]
+        texts = [t for _, _, t in cells]
+        if _budget_header(texts):
+            budget_cols = [
+                (a, b, _BUDGET_INDEX[normalize_label(t)])
+                for a, b, t in cells
+                if normalize_label(t) in _BUDGET_INDEX
+            ]
+            pending = []
+            continue
+        labels = [_is_label(t) for t in texts]
+        if budget_cols and labels[0] and (key := _budget_row_key(texts[0])) is not None:
+            _read_budget_row(head, key, cells[1:], budget_cols)
+            continue
+        budget_cols = []
         if pending and not any(labels):
             for a, b, label in pending:
-                head.put(label, "".join(t for c, _, t in cells if a <= c < b))
+                head.put(label, [t for c, _, t in cells if a <= c < b])
             pending = []
             continue
         pending = []
@@ -176,8 +294,8 @@ def _read_header(grid: Grid, stop: int) -> _Header:
             continue
         i = 0
         if not labels[0]:
-            # Text with no label before it: either a further line of a label merged down
-            # from above (年度目标 over 目标1, 目标2), or a label this code does not know.
+            # Text with no label before it: a further line of a label merged down from
+            # above (年度目标 over 目标1, 目标2), a caption, or a label no one knows.
             c0 = cells[0][0]
             owner = next(
                 (filled[r][c] for c in range(c0 - 1, -1, -1)
@@ -185,150 +303,209 @@ def _read_header(grid: Grid, stop: int) -> _Header:
                 None,
             )  # fmt: skip
             j = next((k for k in range(1, len(cells)) if labels[k]), len(cells))
-            texts = [t for _, _, t in cells[:j]]
+            lead = texts[:j]
             if owner is not None:
-                head.put(owner, _join(texts))
-            elif len(texts) > 1:
-                head.put(texts[0], _join(texts[1:]))
+                head.put(owner, lead)
+            elif len(lead) == 1 and len(cells) == 1:
+                head.captions.append(lead[0])
+            elif len(lead) > 1:
+                head.put(lead[0], lead[1:])
+            else:
+                head.unplaced.append(lead[0])
             i = j
         while i < len(cells):
             j = next((k for k in range(i + 1, len(cells)) if labels[k]), len(cells))
-            head.put(cells[i][2], _join([t for _, _, t in cells[i + 1 : j]]))
+            head.put(texts[i], texts[i + 1 : j])
             i = j
     return head
 
 
-def _join(texts: list[str]) -> str:
-    return texts[0] if len(texts) == 1 else " ".join(texts)
+def _budget_row_key(label: str) -> str | None:
+    key = field_of(label)
+    if key in _NUMERIC_FIELDS:
+        return key
+    return "funds.total" if normalize_label(label) in ("总额", "合计", "总计") else None
 
 
-def build(seg: Segment, file: str, path: str | None = None) -> TargetTable:
-    """Read one segment in the national layout into a table; raise if it is cut short."""
-    grid = seg.grid
-    if grid is None or not grid.rows:
-        raise TruncatedTable(
-            "标题之后没有表格内容", file=file, table=seg.index, line=seg.first_line
-        )
-    h = _header_row(grid)
-    if h is None:
-        raise TruncatedTable(
-            "缺少绩效指标部分（表格在指标之前中断）",
-            file=file,
-            table=seg.index,
-            line=grid.last_line,
-        )
-    head = _read_header(grid, h)
-    project = head.values.get("project", "")
-    if not project:
-        raise TruncatedTable("缺少项目名称", file=file, table=seg.index, line=seg.first_line)
-    indicators, notes = _read_indicators(grid, h, file, seg.index)
-    if not indicators:
-        raise TruncatedTable(
-            "绩效指标部分没有任何指标行", file=file, table=seg.index, line=grid.last_line
-        )
-
-    contact = head.contact
-    read_contact(notes + [p.text for p in seg.notes], contact)
-    title = parse_title(seg.title) if seg.title else None
-    values = head.values
-
-    def num(k: str) -> float | None:
-        v = values.get(k)
-        return parse_number(v) if v is not None else None
-
-    total = num("funds.total")
-    if total is None and head.funds_group is not None:
-        total = parse_number(head.funds_group)
-    goal = values.get("goal") or ("\n".join(head.overall_goal) or None)
-    extra = dict(head.extra)
-    if values.get("goal") and head.overall_goal:
-        # With a 年度目标 beside it, 总体目标 is one more labelled row.
-        extra.setdefault("总体目标", "\n".join(head.overall_goal))
-
-    return TargetTable.model_construct(
-        region=title.region if title else None,
-        year=title.year if title else None,
-        kind=title.kind if title else None,
-        label=seg.label,
-        department=values.get("department") or None,
-        implementer=values.get("implementer") or None,
-        project=project,
-        execution_weight=num("execution_weight"),
-        money_unit=seg.money_unit or head.money_unit,
-        funds=Funds.model_construct(
-            total=total,
-            superior=num("funds.superior"),
-            district=num("funds.district"),
-            other=num("funds.other"),
-        ),
-        overview=values.get("overview") or None,
-        basis=values.get("basis") or None,
-        goal=goal,
-        indicators=indicators,
-        extra=extra,
-        contact=contact,
-        source=Source.model_construct(
-            file=file,
-            index=seg.index,
-            path=path,
-            first_line=seg.first_line,
-            last_line=seg.last_line,
-            page=None,
-        ),
-    )
+def _read_budget_row(
+    head: _Header, key: str, cells: list[tuple[int, int, str]], cols: list[tuple[int, int, str]]
+) -> None:
+    """One funds row under a budget header: 年度资金总额 | 年初 | 全年 | 执行 | 分值 | 执行率 | 得分."""
+    got: dict[str, float | None] = {}
+    for c, _, t in cells:
+        col = next((k for a, b, k in cols if a <= c < b), None)
+        if col is None or col in got:
+            continue
+        if col == "rate":
+            got[col] = parse_number(t.replace("%", "").replace("％", ""))
+        else:
+            n, unit = parse_amount(t)
+            if unit is not None:
+                head.amount_units.append(unit)
+            got[col] = n
+    amount = got.get("adjusted")
+    if amount is None:
+        amount = got.get("planned")
+    if amount is not None and key not in head.values:
+        head.values[key] = f"{amount:g}"
+    if key == "funds.total" and head.budget is None:
+        head.budget = BudgetExecution.trusted(**{k: got.get(k) for k in _BUDGET_COLUMNS})
 
 
 def _level(text: str) -> str:
-    # Category names carry no meaningful spaces: "产出 指标" and "产出\n指标" are 产出指标.
-    return _SPACE.sub("", clean_text(text))
+    # Category names carry no meaningful spaces ("产 出 指 标") nor the points printed
+    # beside them ("产出指标(50分)").
+    s = _SPACE.sub("", clean_text(text))
+    return _LEVEL_POINTS.sub("", s) or s
+
+
+def _total_key(text: str) -> bool:
+    return _SPACE.sub("", text) in _TOTAL_ROWS
+
+
+@dataclass(slots=True)
+class _Block:
+    """The indicator rows: targets, and for a self-evaluation the results beside them."""
+
+    indicators: list[Indicator] = field(default_factory=list)
+    results: list[IndicatorResult] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    total_given: float | None = None
+    rows: list[int] = field(default_factory=list)  # the grid row of each indicator
+
+
+_ACTUAL_WORDS = ("实际", "完成值", "实现值", "上年", "中期")
+
+
+def _sub_header(
+    grid: Grid, h: int, cols: dict[str, int], covered: set[tuple[int, int]]
+) -> tuple[dict[str, int], int]:
+    """A second header row under a value column merged over several (指标值 over
+    ``2021年实际实现值 | 预期2022年实现值``): the target column is the one that is no actual.
+
+    Returns the columns and the first indicator row.
+    """
+    if h + 1 >= len(grid.rows) or "value" not in cols:
+        return cols, h + 1
+    v = cols["value"]
+    span = grid.spans.get((h, v), (1, 1))[1]
+    sub = [
+        (c, clean_text(t))
+        for c, t in enumerate(grid.rows[h + 1])
+        if (h + 1, c) not in covered and t.strip()
+    ]
+    if span < 2 or not sub or any(not v <= c < v + span for c, _ in sub):
+        return cols, h + 1
+    cols = dict(cols)
+    target = [c for c, t in sub if not any(w in t for w in _ACTUAL_WORDS)]
+    actual = [c for c, t in sub if any(w in t for w in ("实际", "完成值")) and "上年" not in t]
+    if target:
+        cols["value"] = target[-1]
+    if actual and "actual" not in cols and any("年" not in t or "实际" in t for _, t in sub):
+        # Only the current year's actual is an actual of this table: "2021年实际" is history.
+        pass
+    return cols, h + 2
+
+
+# A level name as a text extraction leaves it on a row of its own: "产 出 指 标", "质量 指标".
+_LEVEL_NAME = re.compile(r"^[^\d%％]{1,10}指标$")
+_LEVEL1_NAMES = frozenset(
+    {"产出指标", "效益指标", "满意度指标", "成本指标", "产出", "效益", "满意度"}
+)
+_GROUP_NAMES = frozenset({"绩效指标", "年度绩效指标", "绩效目标", "项目绩效指标"})
+
+
+def _aligned(texts: list[str], cols: dict[str, int]) -> tuple[str, str, dict[str, str]]:
+    """A row of a text grid, where merged cells left no place holders: levels and then
+    the columns from the name on, in the header's order."""
+    i = 0
+    while i < len(texts) and _SPACE.sub("", texts[i]) in _GROUP_NAMES:
+        i += 1
+    levels: list[str] = []
+    while i < len(texts) - 1 and len(levels) < 2 and _LEVEL_NAME.match(_SPACE.sub("", texts[i])):
+        levels.append(_level(texts[i]))
+        i += 1
+    l1 = l2 = ""
+    if len(levels) == 2:
+        l1, l2 = levels
+    elif levels:
+        if levels[0] in _LEVEL1_NAMES:
+            l1 = levels[0]
+        else:
+            l2 = levels[0]
+    order = sorted((c, k) for k, c in cols.items() if c >= cols["name"])
+    return l1, l2, {k: texts[i + n] for n, (_, k) in enumerate(order) if i + n < len(texts)}
 
 
 def _read_indicators(
-    grid: Grid, h: int, file: str, table: int
-) -> tuple[list[Indicator], list[str]]:
-    """The indicator rows below header row ``h``, and the texts of note rows among them."""
-    header = grid.rows[h]
-    cols = indicator_header(header)
-    assert cols is not None  # _header_row found it
+    grid: Grid,
+    h: int,
+    cols: dict[str, int],
+    covered: set[tuple[int, int]],
+    start: int | None = None,
+    *,
+    text_grid: bool | None = None,
+) -> _Block:
+    """The indicator rows below header row ``h`` (from ``start``)."""
     filled = grid.filled()
-    covered = grid.covered()
-    norm_header = [normalize_label(t) for t in header]
-    out: list[Indicator] = []
-    notes: list[str] = []
+    norm_header = [normalize_label(t) for t in grid.rows[h]]
+    block = _Block()
     last1: str | None = None
     last2: str | None = None
-    for r in range(h + 1, len(grid.rows)):
+    first_col = min(cols.values())
+    # A grid from text has no merges: a row's cells must be placed by their meaning.
+    if text_grid is None:
+        text_grid = not grid.spans and bool(grid.row_lines)
+    header_width = _width(grid.rows[h])
+    for r in range(start or h + 1, len(grid.rows)):
         row = grid.rows[r]
         own = [(c, clean_text(t)) for c, t in enumerate(row) if (r, c) not in covered and t.strip()]
         if not own:
             continue
         if [normalize_label(t) for t in row] == norm_header:
             continue  # the header repeated after a page break
-        if any(field_of(t) in ("contact.name", "contact.phone") for _, t in own) or (
-            len(own) == 1
-            and grid.spans.get((r, own[0][0]), (1, 1))[1] > 1
-            and own[0][0] <= min(cols.values())
+        if (
+            any(field_of(t) in ("contact.name", "contact.phone") for _, t in own)
+            or is_signature_or_note(own[0][1])
+            or (
+                len(own) == 1
+                and grid.spans.get((r, own[0][0]), (1, 1))[1] > 1
+                and own[0][0] <= first_col
+                and not _total_key(own[0][1])
+            )
         ):
-            # 联系人 rows, and a note merged across the table (备注：…, 填报说明 …).
-            notes.append(_pairs_text(own))
+            # 联系人 rows, signatures (项目负责人：), and a note merged across the table.
+            block.notes.append(_pairs_text(own))
             continue
 
-        def cell(key: str, r: int = r) -> str:
+        placed: dict[str, str] | None = None
+        if text_grid and "name" in cols and _width(row) < header_width:
+            al1, al2, placed = _aligned([t for _, t in own], cols)
+
+        def cell(key: str, r: int = r, placed: dict[str, str] | None = placed) -> str:
+            if placed is not None:
+                return placed.get(key, "")
             i = cols.get(key)
             return clean_text(grid.rows[r][i]) if i is not None and i < len(grid.rows[r]) else ""
 
-        # 一级/二级 merged over rows apply to each; a blank unmerged cell under a
-        # filled one repeats it too, as a merge would have (text extraction loses merges).
-        l1 = _level(filled[r][cols["level1"]]) if "level1" in cols else ""
-        l2 = _level(filled[r][cols["level2"]]) if "level2" in cols else ""
+        if any(_total_key(t) for _, t in own[:3]):
+            # 合计 / 总分: the self-evaluation's own total sits in its 得分 column.
+            if "given" in cols:
+                block.total_given = _score(cell("given")) or _score(own[-1][1])
+            continue
+        if placed is not None:
+            l1, l2 = al1, al2
+            if l1 and not l2:
+                last2 = None
+        else:
+            l1 = _level(filled[r][cols["level1"]]) if "level1" in cols else ""
+            l2 = _level(filled[r][cols["level2"]]) if "level2" in cols else ""
         if not l1:
             l1 = last1 or ""
         if not l2 and l1 == (last1 or ""):
             l2 = last2 or ""
         name = cell("name")
         value = normalize_digits(cell("value"))
-        if name in _TOTAL_ROWS or l1 in _TOTAL_ROWS or l2 in _TOTAL_ROWS:
-            continue
         last1, last2 = l1 or None, l2 or None
         if not name and not value:
             continue  # a 二级 row with no 三级 under it states no indicator
@@ -336,11 +513,26 @@ def _read_indicators(
             # A value beside a 二级指标 with no 三级 text: the 二级 is what it measures.
             name = l2 or l1
         if not name:
-            raise TruncatedTable(
-                "指标行缺少三级指标名称", file=file, table=table, line=grid.line_of(r)
+            block.notes.append(_pairs_text(own))
+            continue
+        block.indicators.append(_indicator(name, value, cell, l1, l2, cols))
+        block.rows.append(r)
+        if "actual" in cols or "given" in cols:
+            block.results.append(
+                IndicatorResult.trusted(
+                    name=name,
+                    actual=cell("actual") or None,
+                    score_given=_score(cell("given")),
+                    reason=cell("reason") or None,
+                )
             )
-        out.append(_indicator(name, value, cell, l1, l2, cols))
-    return out, notes
+    return block
+
+
+def _width(row: list[str]) -> int:
+    """Cells up to the last one with text: a row of a text grid short of its header lost
+    the place holders of merged cells."""
+    return next((i + 1 for i in range(len(row) - 1, -1, -1) if row[i].strip()), 0)
 
 
 def _pairs_text(cells: list[tuple[int, str]]) -> str:
@@ -368,7 +560,7 @@ def _indicator(
     if op is None and (number is None and value or "定性" in cell("value_type")):
         op = "定性"
     unit_cell = cell("unit") if "unit" in cols else ""
-    return Indicator.model_construct(
+    return Indicator.trusted(
         name=name,
         operator=op,
         value=value,
@@ -389,3 +581,268 @@ def _score(text: str) -> float | None:
         if unit in ("", "分"):
             return n2
     return n
+
+
+def _year_of(texts: list[str]) -> int | None:
+    for t in texts:
+        m = YEAR_CAPTION.match(t) or YEAR_IN_TEXT.search(t)
+        if m:
+            return int(m.group("year"))
+    return None
+
+
+def _form_of(title: str | None, cols: dict[str, int], head: _Header) -> str:
+    t = title or ""
+    if "自评" in t or "actual" in cols or "given" in cols or head.budget is not None:
+        return "自评表"
+    if "整体" in t:
+        return "部门整体"
+    return "目标表"
+
+
+def build(seg: Segment, file: str, path: str | None = None) -> list[TargetTable]:
+    """Read one segment into its tables (one, or one per project of a flat table)."""
+    grid = seg.grid
+    if grid is None or not grid.rows:
+        raise TruncatedTable(
+            "标题之后没有表格内容", file=file, table=seg.index, line=seg.first_line
+        )
+    found = _header_row(grid)
+    if found is None:
+        raise TruncatedTable(
+            "缺少绩效指标部分（找过：三级指标/指标名称 … 指标值 表头；表格在指标之前中断）",
+            file=file,
+            table=seg.index,
+            line=grid.last_line,
+        )
+    h, cols = found
+    covered = grid.covered()
+    if "project" in _table_columns(grid.rows[h]):
+        return list(_flat(seg, grid, h, cols, covered, file, path))
+    head = _read_header(grid, h, covered)
+    cols, first = _sub_header(grid, h, cols, covered)
+    block = _read_indicators(grid, h, cols, covered, first)
+    if not block.indicators:
+        raise TruncatedTable(
+            "绩效指标部分没有任何指标行", file=file, table=seg.index, line=grid.last_line
+        )
+    title = parse_title(seg.title) if seg.title else None
+    form = _form_of(seg.title, cols, head)
+    warnings = [f"未能归入任何字段：{t[:40]}" for t in head.unplaced]
+
+    values = head.values
+    project = values.get("project", "")
+    if not project and form == "部门整体" and values.get("department"):
+        project = values["department"]
+    if not project:
+        project = _project_from_captions([*seg.captions, *head.captions]) or ""
+        if project:
+            warnings.append(f"表中没有“项目名称”一类的行，项目名称取自表格说明：{project}")
+    if not project:
+        raise TruncatedTable(
+            "缺少项目名称（找过：项目名称、项目支出名称、专项资金名称、资金名称等行，及标题下的说明）",
+            file=file,
+            table=seg.index,
+            line=seg.first_line,
+        )
+    contact = head.contact
+    read_contact(block.notes + [p.text for p in seg.notes], contact)
+    money_unit = seg.money_unit or head.money_unit or _caption_unit(seg.captions)
+    if money_unit is None and head.amount_units:
+        money_unit = head.amount_units[0]
+
+    def num(k: str) -> float | None:
+        v = values.get(k)
+        if v is None:
+            return None
+        n, unit = parse_amount(v)
+        if n is None:
+            return parse_number(v)
+        return convert_amount(n, unit, money_unit)
+
+    goal = values.get("goal") or ("\n".join(head.overall_goal) or None)
+    extra = dict(head.extra)
+    if values.get("goal") and head.overall_goal:
+        # With a 年度目标 beside it, 总体目标 is one more labelled row.
+        extra.setdefault("总体目标", "\n".join(head.overall_goal))
+    year = title.year if title and title.year else None
+    year = year or _year_of(seg.captions) or head.year or _year_of(head.captions)
+
+    self_eval = None
+    if form == "自评表":
+        self_eval = PublishedSelfEvaluation.trusted(
+            budget=head.budget or BudgetExecution.trusted(),
+            indicators=block.results,
+            total_given=block.total_given,
+            grade_given=_grade(extra),
+        )
+    return [
+        TargetTable.trusted(
+            region=title.region if title else None,
+            year=year,
+            kind=title.kind if title else None,
+            label=seg.label,
+            department=values.get("department") or None,
+            implementer=values.get("implementer") or None,
+            project=project,
+            execution_weight=num("execution_weight"),
+            money_unit=money_unit,
+            funds=Funds.trusted(
+                total=num("funds.total"),
+                superior=num("funds.superior"),
+                district=num("funds.district"),
+                other=num("funds.other"),
+            ),
+            overview=values.get("overview") or None,
+            basis=values.get("basis") or None,
+            goal=goal,
+            indicators=block.indicators,
+            extra=extra,
+            contact=contact,
+            source=_source(seg, file, path),
+            layout="national",
+            form=form,
+            warnings=tuple(warnings),
+            self_evaluation=self_eval,
+        )
+    ]
+
+
+def _source(seg: Segment, file: str, path: str | None) -> Source:
+    return Source.trusted(
+        file=file,
+        index=seg.index,
+        path=path,
+        first_line=seg.first_line,
+        last_line=seg.last_line,
+        page=None,
+    )
+
+
+def _grade(extra: dict[str, str]) -> str | None:
+    for k, v in extra.items():
+        if "等级" in k and v.strip()[:1] in ("优", "良", "中", "差"):
+            return v.strip()[:1]
+    return None
+
+
+_PAREN_PROJECT = re.compile(r"^[（(](?P<p>[^（）()]{2,60})[)）]$")
+
+
+def _project_from_captions(captions: list[str]) -> str | None:
+    """A subtitle such as ``（天津市宝坻区畜禽粪污资源化利用整区推进项目）`` names the project."""
+    for c in captions:
+        m = _PAREN_PROJECT.match(c.strip())
+        if m and not YEAR_CAPTION.match(c) and not MONEY_UNIT.match(c):
+            return m.group("p").strip()
+    return None
+
+
+def _caption_unit(captions: list[str]) -> str | None:
+    for c in captions:
+        m = MONEY_UNIT.match(c)
+        if m:
+            return m.group("unit")
+    return None
+
+
+# ---------------------------------------------------------------------------
+# Flat tables: many projects in one grid, one row per indicator.
+
+
+def _table_columns(header: list[str]) -> dict[str, int]:
+    """Table-level fields named in an indicator header row (单位名称 | 项目名称 | 预算数 …)."""
+    out: dict[str, int] = {}
+    for i, t in enumerate(header):
+        if not t:
+            continue
+        key = field_of(t)
+        if key is None and is_overall_goal(t):
+            key = "goal.overall"
+        if key is not None and key not in out:
+            out[key] = i
+    return out
+
+
+def _flat(
+    seg: Segment,
+    grid: Grid,
+    h: int,
+    cols: dict[str, int],
+    covered: set[tuple[int, int]],
+    file: str,
+    path: str | None,
+) -> Iterator[TargetTable]:
+    """One table per project of a flat table; merged or repeated cells name the project."""
+    tcols = _table_columns(grid.rows[h])
+    filled = grid.filled()
+    title = parse_title(seg.title) if seg.title else None
+    head = _read_header(grid, h, covered)
+    money_unit = seg.money_unit or head.money_unit or _caption_unit(seg.captions)
+    for a, _, t in ((c, 0, grid.rows[h][c]) for c in tcols.values()):
+        if money_unit is None and (m := LABEL_MONEY_UNIT.search(t)):
+            money_unit = m.group("unit")
+            break
+    year = (title.year if title else None) or _year_of(seg.captions) or head.year
+    groups: list[tuple[str, list[int]]] = []
+    for r in range(h + 1, len(grid.rows)):
+        project = clean_text(filled[r][tcols["project"]])
+        if not project or _total_key(project) or is_signature_or_note(project):
+            continue
+        if groups and groups[-1][0] == project:
+            groups[-1][1].append(r)
+        else:
+            groups.append((project, [r]))
+    for project, rows in groups:
+        sub = Grid(
+            rows=[grid.rows[h], *(filled[r] for r in rows)],
+            row_lines=[grid.line_of(h) or 0, *(grid.line_of(r) or 0 for r in rows)],
+        )
+        block = _read_indicators(sub, 0, cols, set(), text_grid=False)
+        if not block.indicators:
+            continue
+        first = filled[rows[0]]
+
+        def text(key: str, first: list[str] = first) -> str | None:
+            i = tcols.get(key)
+            return clean_text(first[i]) or None if i is not None else None
+
+        def num(key: str, first: list[str] = first) -> float | None:
+            t = text(key)
+            n, unit = parse_amount(t)
+            return convert_amount(n, unit, money_unit) if n is not None else None
+
+        yield TargetTable.trusted(
+            region=title.region if title else None,
+            year=year,
+            kind=title.kind if title else None,
+            label=seg.label,
+            department=text("department") or head.values.get("department"),
+            implementer=text("implementer"),
+            project=project,
+            execution_weight=None,
+            money_unit=money_unit,
+            funds=Funds.trusted(
+                total=num("funds.total"),
+                superior=num("funds.superior"),
+                district=num("funds.district"),
+                other=num("funds.other"),
+            ),
+            overview=text("overview"),
+            basis=text("basis"),
+            goal=text("goal") or text("goal.overall"),
+            indicators=block.indicators,
+            extra={},
+            contact=Contact.trusted(),
+            source=Source.trusted(
+                file=file,
+                index=seg.index,
+                path=path,
+                first_line=grid.line_of(rows[0]),
+                last_line=grid.line_of(rows[-1]),
+                page=None,
+            ),
+            layout="flat",
+            form="目标表",
+            warnings=(),
+        )

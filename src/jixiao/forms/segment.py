@@ -77,6 +77,10 @@ class Segment:
         for p in self._loose:
             if _is_contact(p.text):
                 self.notes.append(p)
+            elif field_of(p.text) is not None:
+                # A label with no value printed on a line of its own (其他资金): its row.
+                base.rows.append([p.text.strip()])
+                base.row_lines.append(p.line)
             elif base.rows:
                 row = base.rows[-1]
                 c = max((i for i, t in enumerate(row) if t.strip()), default=0)
@@ -144,7 +148,9 @@ def _split(g: Grid) -> list[Grid]:
     for r, row in enumerate(g.rows):
         t = _sole_text(row)
         if r > 0 and t is not None and is_title(t):
-            cuts.append(r)
+            if seen_project:
+                cuts.append(r)
+            # A title under a line or two of preamble (报表编号 …) starts no new table.
             seen_project = False
             continue
         if any(field_of(c) == "project" for c in row[:4] if c):
@@ -185,9 +191,13 @@ def _peel(g: Grid) -> tuple[list[Paragraph], Grid, list[Paragraph]]:
     top = 0
     sole_text = _sole_text
 
+    # Preamble over the title row (报表编号:…, 附件1) goes out with it.
+    title_at = next(
+        (r for r in range(min(3, len(rows))) if (t := sole_text(rows[r])) and is_title(t)), 0
+    )
     while top < len(rows):
         t = sole_text(rows[top])
-        if t is None or not _is_heading(t):
+        if t is None or (top >= title_at and not _is_heading(t)):
             break
         before.append(Paragraph(t, g.line_of(top) or 0))
         top += 1
