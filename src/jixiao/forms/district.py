@@ -103,6 +103,9 @@ def _value_after(row: list[str], i: int) -> str | None:
     return None
 
 
+_NEXT_LABEL = re.compile(r"\s+(?=[^\s\d:：]{2,10}[:：])")
+
+
 def read_contact(texts: list[str], contact: Contact) -> None:
     for t in texts:
         if "联系人" in t and contact.name is None:
@@ -112,7 +115,8 @@ def read_contact(texts: list[str], contact: Contact) -> None:
         if ("电话" in t or "联系方式" in t) and contact.phone is None:
             m = CONTACT_PHONE.search(t)
             if m and m.group("v").strip(" :："):
-                contact.phone = m.group("v").strip(" :：")
+                # "16607326331 填报日期: 单位负责人签字:": the number ends at the next label.
+                contact.phone = _NEXT_LABEL.split(m.group("v").strip(" :："))[0]
 
 
 def build(seg: Segment, file: str, path: str | None = None) -> TargetTable:

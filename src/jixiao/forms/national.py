@@ -45,6 +45,7 @@ from .district import read_contact
 from .labels import (
     LABEL_MONEY_UNIT,
     MONEY_UNIT,
+    MONEY_UNIT_IN_TEXT,
     YEAR_CAPTION,
     YEAR_IN_TEXT,
     column_of,
@@ -55,6 +56,7 @@ from .labels import (
     looks_like_label,
     normalize_label,
     parse_title,
+    row_label_of,
 )
 from .segment import Segment, has_project_row
 from .values import (
@@ -136,6 +138,12 @@ def indicator_header(row: list[str], above: list[str] | None = None) -> dict[str
     cols: dict[str, int] = {}
     for i, k in found:
         cols.setdefault(k, i)
+    l2 = cols.get("level2")
+    if l2 is not None and "level1" not in cols and l2 > 0:
+        # "一级", "级指标": the first level's header damaged by vertical text.
+        left = _SPACE.sub("", row[l2 - 1])
+        if left.endswith(("级", "级指标")) and left not in _GROUP_NAMES:
+            cols["level1"] = l2 - 1
     return cols
 
 
@@ -149,6 +157,12 @@ def _header_row(grid: Grid) -> tuple[int, dict[str, int]] | None:
     for r, row in enumerate(grid.rows):
         cols = indicator_header(row, prev)
         if cols is not None:
+            if r > 0:
+                # A header over two rows: columns merged down from the row above
+                # (实际完成值 | 分值 | 得分 beside 一级指标 … 度量单位 under 绩效指标).
+                for (r0, c), (rs, _) in grid.spans.items():
+                    if r0 == r - 1 and rs >= 2 and (key := column_of(grid.rows[r0][c])):
+                        cols.setdefault(key, c)
             return r, cols
         prev = row
     return None
@@ -243,29 +257,45 @@ def _budget_header(texts: list[str]) -> bool:
     return sum(normalize_label(t) in _BUDGET_INDEX for t in texts) >= 2
 
 
+def _strong_label(text: str) -> bool:
+    """A label the vocabulary knows (項目名称, 项目期限 …), as against one that only looks like it."""
+    return field_of(text) is not None or row_label_of(text) is not None
+
+
+def _header_cells(
+    grid: Grid, r: int, covered: set[tuple[int, int]], head: _Header
+) -> list[tuple[int, int, str]]:
+    """A row's own cells as (first col, last col + 1, text); a label and its value in one
+    cell ("项目名称：XX") is filed at once."""
+    cells: list[tuple[int, int, str]] = []
+    for c, t in enumerate(grid.rows[r]):
+        if (r, c) in covered or not t.strip():
+            continue
+        text = clean_text(t)
+        m = _INLINE_PAIR.match(text) if ("：" in text or ":" in text) else None
+        if m is not None and looks_like_label(m.group(1)) and not looks_like_label(text):
+            head.put(m.group(1), [m.group(2)])
+            continue
+        if (
+            head.money_unit is None
+            and (mu := LABEL_MONEY_UNIT.search(text))
+            and (_is_label(text) or field_of(text) is not None)
+        ):
+            head.money_unit = mu.group("unit")
+        cells.append((c, c + grid.spans.get((r, c), (1, 1))[1], text))
+    return cells
+
+
 def _read_header(grid: Grid, stop: int, covered: set[tuple[int, int]]) -> _Header:
     """The labelled rows above the indicator block, each row classified once."""
     head = _Header()
     filled = grid.filled()
+    rows = [_header_cells(grid, r, covered, head) for r in range(stop)]
     # Labels of a row of labels, waiting for the row below: (first col, last col + 1, label).
     pending: list[tuple[int, int, str]] = []
     # The budget columns of a self-evaluation (funds in columns): (first, last + 1, key).
     budget_cols: list[tuple[int, int, str]] = []
-    for r in range(stop):
-        cells: list[tuple[int, int, str]] = []
-        for c, t in enumerate(grid.rows[r]):
-            if (r, c) in covered or not t.strip():
-                continue
-            text = clean_text(t)
-            m = _INLINE_PAIR.match(text) if ("：" in text or ":" in text) else None
-            if m is not None and looks_like_label(m.group(1)) and not looks_like_label(text):
-                # "项目名称：XX" in one cell: the label and its value side by side.
-                head.put(m.group(1), [m.group(2)])
-                continue
-            cells.append((c, c + grid.spans.get((r, c), (1, 1))[1], text))
-        for _, _, t in cells:
-            if head.money_unit is None and (m2 := LABEL_MONEY_UNIT.search(t)) and _is_label(t):
-                head.money_unit = m2.group("unit")
+    for r, cells in enumerate(rows):
         if not cells:
             continue
         texts = [t for _, _, t in cells]
@@ -277,21 +307,30 @@ def _read_header(grid: Grid, stop: int, covered: set[tuple[int, int]]) -> _Heade
             ]
             pending = []
             continue
-        labels = [_is_label(t) for t in texts]
-        if budget_cols and labels[0] and (key := _budget_row_key(texts[0])) is not None:
+        strong = [_strong_label(t) for t in texts]
+        looks = [s or _is_label(t) for s, t in zip(strong, texts, strict=True)]
+        if budget_cols and looks[0] and (key := _budget_row_key(texts[0])) is not None:
             _read_budget_row(head, key, cells[1:], budget_cols)
             continue
         budget_cols = []
-        if pending and not any(labels):
+        if pending and not any(strong):
             for a, b, label in pending:
                 head.put(label, [t for c, _, t in cells if a <= c < b])
             pending = []
             continue
         pending = []
-        if all(labels):
-            if len(cells) > 1:
-                pending = [(a, b, t) for a, b, t in cells]
+        below = rows[r + 1] if r + 1 < len(rows) else []
+        if len(cells) > 1 and all(looks) and below and not any(_strong_label(t) for *_, t in below):
+            # A row of labels over a row of their texts (总体目标 | 年度目标 over two texts).
+            pending = list(cells)
             continue
+        # Pairs along the row: a cell that only looks like a label, right after a label,
+        # is that label's value ("资金名称 | 车辆购置税收入补助地方资金").
+        labels = [
+            strong[i] or (looks[i] and (i == 0 or not looks[i - 1])) for i in range(len(cells))
+        ]
+        if all(labels) and len(cells) == 1:
+            continue  # a lone label with no value (项目资金（万元） over its rows)
         i = 0
         if not labels[0]:
             # Text with no label before it: a further line of a label merged down from
@@ -374,7 +413,7 @@ class _Block:
     rows: list[int] = field(default_factory=list)  # the grid row of each indicator
 
 
-_ACTUAL_WORDS = ("实际", "完成值", "实现值", "上年", "中期")
+_ACTUAL_WORDS = ("实际", "完成值", "上年", "中期")
 
 
 def _sub_header(
@@ -412,6 +451,7 @@ _LEVEL_NAME = re.compile(r"^[^\d%％]{1,10}指标$")
 _LEVEL1_NAMES = frozenset(
     {"产出指标", "效益指标", "满意度指标", "成本指标", "产出", "效益", "满意度"}
 )
+_NOTE_LABELS = frozenset({"说明", "备注", "其他需要说明事项", "其他说明", "其他需说明事项"})
 _GROUP_NAMES = frozenset({"绩效指标", "年度绩效指标", "绩效目标", "项目绩效指标"})
 
 
@@ -467,6 +507,7 @@ def _read_indicators(
         if (
             any(field_of(t) in ("contact.name", "contact.phone") for _, t in own)
             or is_signature_or_note(own[0][1])
+            or (len(own) <= 2 and _SPACE.sub("", own[0][1]) in _NOTE_LABELS)
             or (
                 len(own) == 1
                 and grid.spans.get((r, own[0][0]), (1, 1))[1] > 1
@@ -647,7 +688,7 @@ def build(seg: Segment, file: str, path: str | None = None) -> list[TargetTable]
         )
     contact = head.contact
     read_contact(block.notes + [p.text for p in seg.notes], contact)
-    money_unit = seg.money_unit or head.money_unit or _caption_unit(seg.captions)
+    money_unit = seg.money_unit or head.money_unit or _caption_unit([*seg.captions, *head.captions])
     if money_unit is None and head.amount_units:
         money_unit = head.amount_units[0]
 
@@ -740,7 +781,7 @@ def _project_from_captions(captions: list[str]) -> str | None:
 
 def _caption_unit(captions: list[str]) -> str | None:
     for c in captions:
-        m = MONEY_UNIT.match(c)
+        m = MONEY_UNIT.match(c) or MONEY_UNIT_IN_TEXT.search(c)
         if m:
             return m.group("unit")
     return None

@@ -138,7 +138,6 @@ _TRAILING_WORDS: tuple[tuple[str, Operator], ...] = (
 _DATE_UNIT = re.compile(
     r"^(?:月(?:份|底|末|中旬|上旬|下旬)(?:前|以前|之前)?|月(?:前|以前|之前)|日(?:前|以前|之前)|号前)$"
 )
-_YEAR_UNIT = re.compile(r"^年(?:度|底|末)?(?:前|以前|之前)?$")
 
 
 @lru_cache(maxsize=8192)
@@ -174,7 +173,7 @@ def split_value(value: str) -> tuple[Operator | None, float | None, str]:
             break
     if plus_minus and op is None:
         op = "≤"  # "±3%以内" bounds a deviation: at most 3%
-    if _DATE_UNIT.match(unit) or (1900 <= number <= 2100 and _YEAR_UNIT.match(unit)):
+    if _DATE_UNIT.match(unit) or (1900 <= number <= 2100 and unit.startswith("年")):
         return op, None, ""  # a date or deadline: qualitative
     return op, number, unit
 
