@@ -83,7 +83,9 @@ _INLINE_PAIR = re.compile(r"^\s*([^:：\d]{2,16}?)\s*[:：]\s*(\S.*)$", re.S)
 # A self-evaluation's budget columns (预算执行 block), by the name printed over each.
 _BUDGET_COLUMNS: dict[str, tuple[str, ...]] = {
     "planned": ("年初预算数", "年初预算", "年初预算金额", "年初预算安排"),
-    "adjusted": ("全年预算数", "调整后预算数", "全年预算", "预算调整数", "调整预算数", "全年预算金额"),
+    "adjusted": (
+        "全年预算数", "调整后预算数", "全年预算", "预算调整数", "调整预算数", "全年预算金额",
+    ),
     "executed": (
         "全年执行数", "执行数", "实际执行数", "全年实际执行数", "实际支出", "全年实际支出",
         "预算执行数",
@@ -258,7 +260,7 @@ def _budget_header(texts: list[str]) -> bool:
 
 
 def _strong_label(text: str) -> bool:
-    """A label the vocabulary knows (項目名称, 项目期限 …), as against one that only looks like it."""
+    """A label the vocabulary knows (项目名称, 项目期限 …), not one that only looks like it."""
     return field_of(text) is not None or row_label_of(text) is not None
 
 
@@ -369,7 +371,7 @@ def _budget_row_key(label: str) -> str | None:
 def _read_budget_row(
     head: _Header, key: str, cells: list[tuple[int, int, str]], cols: list[tuple[int, int, str]]
 ) -> None:
-    """One funds row under a budget header: 年度资金总额 | 年初 | 全年 | 执行 | 分值 | 执行率 | 得分."""
+    """One funds row under a budget header (年度资金总额 | 年初 | 全年 | 执行 | 分值 | 执行率 …)."""
     got: dict[str, float | None] = {}
     for c, _, t in cells:
         col = next((k for a, b, k in cols if a <= c < b), None)
@@ -820,8 +822,8 @@ def _flat(
     title = parse_title(seg.title) if seg.title else None
     head = _read_header(grid, h, covered)
     money_unit = seg.money_unit or head.money_unit or _caption_unit(seg.captions)
-    for a, _, t in ((c, 0, grid.rows[h][c]) for c in tcols.values()):
-        if money_unit is None and (m := LABEL_MONEY_UNIT.search(t)):
+    for c in tcols.values():
+        if money_unit is None and (m := LABEL_MONEY_UNIT.search(grid.rows[h][c])):
             money_unit = m.group("unit")
             break
     year = (title.year if title else None) or _year_of(seg.captions) or head.year
