@@ -344,12 +344,13 @@ def _indicator(
     value = normalize_digits(_cell(row, cols, "value"))
     if not name:
         raise TruncatedTable("指标行缺少指标名称", file=file, table=table, line=line)
-    if not value:
+    op_cell = _cell(row, cols, "operator")
+    op = normalize_operator(op_cell)
+    if not value and op != "定性":
+        # A qualitative indicator may leave its value empty; any other is a cut row.
         raise TruncatedTable(
             f"指标“{name}”缺少指标值（行不完整）", file=file, table=table, line=line
         )
-    op_cell = _cell(row, cols, "operator")
-    op = normalize_operator(op_cell)
     vop, number, vunit = split_value(value)
     if op is None:
         op = vop

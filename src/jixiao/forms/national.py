@@ -102,10 +102,10 @@ _CellReader = Callable[[str], str]
 
 
 def _block_columns(found: list[tuple[int, str]]) -> list[list[tuple[int, str]]]:
-    """Split a header's columns into blocks where the name column repeats (中期 | 年度)."""
+    """Split a header's columns into blocks where a column repeats (中期 | 年度)."""
     blocks: list[list[tuple[int, str]]] = [[]]
     for i, k in found:
-        if k == "name" and any(key == "name" for _, key in blocks[-1]):
+        if any(key == k for _, key in blocks[-1]) and any(key == "name" for _, key in blocks[-1]):
             blocks.append([])
         blocks[-1].append((i, k))
     return blocks
@@ -126,17 +126,17 @@ def indicator_header(row: list[str], above: list[str] | None = None) -> dict[str
     blocks = _block_columns(found)
     if len(blocks) > 1:
         chosen = blocks[-1]
-        if above is not None:
-            for b in blocks:
-                head = "".join(above[i] for i, _ in b if i < len(above))
-                if "年度" in head and "中期" not in head and "长期" not in head:
-                    chosen = b
-                    break
-        # Columns before the first block's name (the levels) belong to the first block;
-        # a later block carries its own levels after the previous block's last column.
-        found = chosen if any(k in _LEVELS for _, k in chosen) else [
-            *[(i, k) for i, k in blocks[0] if k in _LEVELS], *chosen
-        ]  # fmt: skip
+        for b in blocks:
+            # The block's own header cells ("指标值(年度)") or its heading above (年度目标).
+            head = "".join(row[i] for i, _ in b) + "".join(
+                above[i] for i, _ in b if above is not None and i < len(above)
+            )
+            if "年度" in head and "中期" not in head and "长期" not in head:
+                chosen = b
+                break
+        # A block without its own levels shares the first block's (一级指标 stands once).
+        keys = {k for _, k in chosen}
+        found = [*[(i, k) for i, k in blocks[0] if k in _LEVELS and k not in keys], *chosen]
     cols: dict[str, int] = {}
     for i, k in found:
         cols.setdefault(k, i)

@@ -165,7 +165,7 @@ def split_value(value: str) -> tuple[Operator | None, float | None, str]:
         number = float(vm.group(1))
     except ValueError:
         return op, None, ""
-    unit = vm.group(2).strip()
+    unit = vm.group(2).strip().rstrip("。；;，,")
     for words, word_op in _TRAILING_WORDS:
         if unit.endswith(words):
             unit = unit[: -len(words)].strip()
@@ -205,7 +205,11 @@ def parse_amount(s: str | None) -> tuple[float | None, str | None]:
     t = _THOUSANDS.sub("", t.replace("，", ","))
     m = _AMOUNT.fullmatch(t.strip())
     if m is None:
-        return None, None
+        # "854万(高标准农田建设400万元，…)": the amount, then what it is made of.
+        m = _AMOUNT.match(t.strip())
+        rest = t.strip()[m.end() :].lstrip() if m is not None else ""
+        if m is None or not rest.startswith(("(", "（")):
+            return None, None
     try:
         n = float(m.group(1))
     except ValueError:
