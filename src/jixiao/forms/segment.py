@@ -289,8 +289,9 @@ def segments(doc: Document) -> list[Segment]:
                 and (t := parse_title(current.title)) is not None
                 and t.year is None
             ):
-                # "项目支出绩效目标申报表" over "（2024年度）" (or a damaged "2024年度)"): one title.
-                current.title += f"（{YEAR_LINE.match(text).group('year')}年度）"  # type: ignore[union-attr]
+                # "项目支出绩效目标申报表" over "（2024年度）" (or "2024年度)"): one title.
+                year = YEAR_LINE.match(text).group("year")  # type: ignore[union-attr]
+                current.title += f"（{year}年度）"
                 continue
             if TITLE_HEAD.match(text):
                 head = b
