@@ -31,6 +31,8 @@ class FileOutcome:
     status: str  # "imported" | "replaced" | "unchanged" | "refused"
     tables: int = 0
     errors: list[str] = field(default_factory=list)
+    # What a table held that the reader could not place: the table is stored all the same.
+    warnings: list[str] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -46,6 +48,10 @@ class ImportReport:
     @property
     def errors(self) -> list[str]:
         return [e for f in self.files for e in f.errors]
+
+    @property
+    def warnings(self) -> list[str]:
+        return [w for f in self.files for w in f.warnings]
 
     @property
     def refused(self) -> list[FileOutcome]:
@@ -86,6 +92,7 @@ class ParsedFile:
     tables: list[TargetTable]
     errors: list[str]
     fatal: bool  # the file as a whole could not be read
+    warnings: list[str] = field(default_factory=list)
 
 
 def parse_file(path: str) -> ParsedFile:
@@ -122,7 +129,10 @@ def parse_file(path: str) -> ParsedFile:
         # A reader library choked on a malformed file: still one line, never a traceback.
         msg = str(UnreadableFile(f"文件内容损坏或格式异常（{type(e).__name__}）", file=name))
         return ParsedFile(apath, name, "", sha, len(data), [], [msg], True)
-    return ParsedFile(apath, name, doc.format, sha, len(data), tables, errors, not tables)
+    warnings = [
+        f"{t.source.where() if t.source else name}：{w}" for t in tables for w in t.warnings
+    ]
+    return ParsedFile(apath, name, doc.format, sha, len(data), tables, errors, not tables, warnings)
 
 
 def _parsed(files: list[str], workers: int) -> Iterator[ParsedFile]:
@@ -174,7 +184,12 @@ def store_parsed(p: ParsedFile, store: Store) -> FileOutcome:
         problems=p.errors,
     )
     return FileOutcome(
-        p.path, p.name, "replaced" if existed else "imported", len(p.tables), p.errors
+        p.path,
+        p.name,
+        "replaced" if existed else "imported",
+        len(p.tables),
+        p.errors,
+        p.warnings,
     )
 
 

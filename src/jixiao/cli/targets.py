@@ -74,6 +74,9 @@ def import_cmd(
         parts.append(f"库中共 {store.count()} 张表")
         console.print("，".join(parts), soft_wrap=True)
     # One line per problem, naming file, table and line; never a traceback.
+    if not quiet:
+        for w in report.warnings:
+            console_err.print(f"[yellow]提示[/yellow] {escape(w)}", soft_wrap=True)
     for e in report.errors:
         console_err.print(f"[red]错误[/red] {escape(e)}", soft_wrap=True)
     if not report.ok:

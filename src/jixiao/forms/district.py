@@ -189,7 +189,9 @@ def build(seg: Segment, file: str, path: str | None = None) -> TargetTable:
             # Inside the indicator block a labelled row (联系人 …) starts with its label;
             # looking at the first text only keeps the loop over indicator rows cheap.
             k0 = field_of(texts[0][1])
-            labels = [(texts[0][0], k0)] if k0 is not None else []
+            # A labelled row there (联系人, or the next table's rows) starts with its label;
+            # "预算执行率" is the one label that is also an indicator's name.
+            labels = [(texts[0][0], k0)] if k0 is not None and k0 != "execution_weight" else []
         if (
             prev_kept is not None
             and not labels
@@ -226,6 +228,9 @@ def build(seg: Segment, file: str, path: str | None = None) -> TargetTable:
         prev_kept = row
 
     project = clean_text(values.get("project", ""))
+    if not project and seg.title and "整体" in seg.title:
+        # 部门整体支出绩效目标表: the department is what the table is about.
+        project = clean_text(values.get("department", ""))
     if not project:
         raise TruncatedTable("缺少项目名称", file=file, table=seg.index, line=where_line)
     if cols is None:
@@ -300,7 +305,7 @@ def build(seg: Segment, file: str, path: str | None = None) -> TargetTable:
         extra=extra,
         contact=contact,
         layout="district",
-        form="目标表",
+        form="部门整体" if seg.title and "整体" in seg.title else "目标表",
         source=Source.trusted(
             file=file,
             index=seg.index,
@@ -354,6 +359,8 @@ def _indicator(
     vop, number, vunit = split_value(value)
     if op is None:
         op = vop
+    if op is None and not op_cell.strip() and number is None and value:
+        op = "定性"  # an empty 指标性质 beside a value with no number in it
     unit = _cell(row, cols, "unit") if "unit" in cols else vunit
     return Indicator.trusted(
         name=name,

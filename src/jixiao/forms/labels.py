@@ -31,7 +31,8 @@ FIELD_LABELS: dict[str, tuple[str, ...]] = {
     "project": (
         "项目名称", "项目支出名称", "专项资金名称", "专项名称", "资金名称", "项目全称",
         "转移支付名称", "转移支付项目名称", "专项资金项目名称", "政策名称", "二级项目名称",
-        "项目（政策）名称", "项目(政策)名称", "政策（项目）名称", "项目名", "支出项目名称",
+        "项目（政策）名称", "单位（专项）名称", "单位(专项)名称", "项目(政策)名称",
+        "政策（项目）名称", "项目名", "支出项目名称",
     ),
     "execution_weight": ("预算执行率权重", "预算执行率分值", "执行率权重", "预算执行率"),
     "funds.total": (
@@ -181,6 +182,8 @@ def field_of(text: str) -> str | None:
         # "其中：财政拨款", "其中:中央补助(万元)": a share of the total above it.
         norm = normalize_label(norm[2:])
         key = _FIELDS.get(norm)
+    if key is None and norm.endswith(("预算总量", "预算总额", "支出总额")):
+        key = "funds.total"  # "区级支出预算总量", "部门预算总额"
     if key is None and len(norm) <= MAX_LABEL_LEN:
         # "转移支付(项目)名称", "实施单位(盖章)": a label with a remark in brackets.
         bare = _ANY_PAREN.sub("", norm)
@@ -291,7 +294,7 @@ def is_overall_goal(text: str) -> bool:
 _ATTACHMENT = r"(?:附件\s*[0-9一二三四五六七八九十]*\s*[:：]?\s*)?"
 _TABLE_WORD = (
     r"绩效(?:目标(?:申报|批复|审核|审批|申请|调整|设定)?|自评|评价|目标自评|目标完成情况)"
-    r"(?:指标)?(?:表|情况表|汇总表|一览表)"
+    r"(?:指标)?(?:表|情况表|汇总表|一览表)(?:公开)?"
 )
 # A remark after a title: "(一级项目)", "（普通省道和农村公路）"; never a year.
 _REMARK = r"(?:[（(][^（）()\d]{1,20}[)）])?"

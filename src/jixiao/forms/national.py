@@ -101,14 +101,23 @@ _NUMERIC_FIELDS = frozenset(
 _CellReader = Callable[[str], str]
 
 
+# The rows a form template leaves for indicators and a department left empty.
+_PLACEHOLDER = re.compile(r"^(?:指标\s*\d*|…+|\.{2,}|。{2,}|[-—/／]+|无|略|其他|其它)$")
+_BLOCK_KEYS = frozenset({"name", "value", "level1", "level2"})
+
+
 def _block_columns(found: list[tuple[int, str]]) -> list[list[tuple[int, str]]]:
     """Split a header's columns into blocks where a column repeats (中期 | 年度)."""
     blocks: list[list[tuple[int, str]]] = [[]]
     for i, k in found:
-        if any(key == k for _, key in blocks[-1]) and any(key == "name" for _, key in blocks[-1]):
+        keys = {key for _, key in blocks[-1]}
+        if k in _BLOCK_KEYS and k in keys and "name" in keys:
             blocks.append([])
         blocks[-1].append((i, k))
-    return blocks
+    # Only blocks that each name and value their indicators are blocks; else one header.
+    if len(blocks) > 1 and all({"name", "value"} <= {k for _, k in b} for b in blocks):
+        return blocks
+    return [found]
 
 
 def indicator_header(row: list[str], above: list[str] | None = None) -> dict[str, int] | None:
@@ -550,8 +559,9 @@ def _read_indicators(
         name = cell("name")
         value = normalize_digits(cell("value"))
         last1, last2 = l1 or None, l2 or None
-        if not name and not value:
-            continue  # a 二级 row with no 三级 under it states no indicator
+        if not value and (not name or _PLACEHOLDER.match(name)):
+            # A 二级 row with no 三级 under it, or a template's empty "指标2" / "……" row.
+            continue
         if not name:
             # A value beside a 二级指标 with no 三级 text: the 二级 is what it measures.
             name = l2 or l1
@@ -617,11 +627,11 @@ def _indicator(
 
 
 def _score(text: str) -> float | None:
-    # "20" and "20分" are both 20.
+    # "20", "20分" and a weight "20%" are all 20 points; "100。" is 100.
     n = parse_number(text)
     if n is None and text:
         _, n2, unit = split_value(text)
-        if unit in ("", "分"):
+        if unit in ("", "分", "%", "％"):
             return n2
     return n
 
@@ -660,7 +670,7 @@ def build(seg: Segment, file: str, path: str | None = None) -> list[TargetTable]
         )
     h, cols = found
     covered = grid.covered()
-    if "project" in _table_columns(grid.rows[h]):
+    if "project" in _table_columns(grid, h):
         return list(_flat(seg, grid, h, cols, covered, file, path))
     head = _read_header(grid, h, covered)
     cols, first = _sub_header(grid, h, cols, covered)
@@ -677,10 +687,15 @@ def build(seg: Segment, file: str, path: str | None = None) -> list[TargetTable]
     project = values.get("project", "")
     if not project and form == "部门整体" and values.get("department"):
         project = values["department"]
+    kind = title.kind if title else None
     if not project:
         project = _project_from_captions([*seg.captions, *head.captions]) or ""
         if project:
             warnings.append(f"表中没有“项目名称”一类的行，项目名称取自表格说明：{project}")
+    if not project and kind and kind.endswith(("项目", "资金", "经费", "专项")) and len(kind) > 4:
+        # "宁晋县2019年高中助学金项目绩效评价指标表": the title names the project.
+        project, kind = kind, None
+        warnings.append(f"表中没有“项目名称”一类的行，项目名称取自标题：{project}")
     if not project:
         raise TruncatedTable(
             "缺少项目名称（找过：项目名称、项目支出名称、专项资金名称、资金名称等行，及标题下的说明）",
@@ -723,7 +738,7 @@ def build(seg: Segment, file: str, path: str | None = None) -> list[TargetTable]
         TargetTable.trusted(
             region=title.region if title else None,
             year=year,
-            kind=title.kind if title else None,
+            kind=kind,
             label=seg.label,
             department=values.get("department") or None,
             implementer=values.get("implementer") or None,
@@ -793,9 +808,15 @@ def _caption_unit(captions: list[str]) -> str | None:
 # Flat tables: many projects in one grid, one row per indicator.
 
 
-def _table_columns(header: list[str]) -> dict[str, int]:
-    """Table-level fields named in an indicator header row (单位名称 | 项目名称 | 预算数 …)."""
+def _table_columns(grid: Grid, h: int) -> dict[str, int]:
+    """Table-level fields named in an indicator header row (单位名称 | 项目名称 | 预算数 …),
+    or merged down onto it from the row above."""
     out: dict[str, int] = {}
+    header = list(grid.rows[h])
+    if h > 0:
+        for (r0, c), (rs, _) in grid.spans.items():
+            if r0 == h - 1 and rs >= 2 and not header[c]:
+                header[c] = grid.rows[r0][c]
     for i, t in enumerate(header):
         if not t:
             continue
@@ -817,7 +838,7 @@ def _flat(
     path: str | None,
 ) -> Iterator[TargetTable]:
     """One table per project of a flat table; merged or repeated cells name the project."""
-    tcols = _table_columns(grid.rows[h])
+    tcols = _table_columns(grid, h)
     filled = grid.filled()
     title = parse_title(seg.title) if seg.title else None
     head = _read_header(grid, h, covered)
@@ -828,7 +849,8 @@ def _flat(
             break
     year = (title.year if title else None) or _year_of(seg.captions) or head.year
     groups: list[tuple[str, list[int]]] = []
-    for r in range(h + 1, len(grid.rows)):
+    start = _sub_header(grid, h, cols, covered)[1]
+    for r in range(start, len(grid.rows)):
         project = clean_text(filled[r][tcols["project"]])
         if not project or _total_key(project) or is_signature_or_note(project):
             continue
@@ -836,6 +858,7 @@ def _flat(
             groups[-1][1].append(r)
         else:
             groups.append((project, [r]))
+    unit_name: str | None = None  # a unit's own row over its projects (单位 | 合计 …)
     for project, rows in groups:
         sub = Grid(
             rows=[grid.rows[h], *(filled[r] for r in rows)],
@@ -843,6 +866,7 @@ def _flat(
         )
         block = _read_indicators(sub, 0, cols, set(), text_grid=False)
         if not block.indicators:
+            unit_name = project
             continue
         first = filled[rows[0]]
 
@@ -860,7 +884,7 @@ def _flat(
             year=year,
             kind=title.kind if title else None,
             label=seg.label,
-            department=text("department") or head.values.get("department"),
+            department=text("department") or head.values.get("department") or unit_name,
             implementer=text("implementer"),
             project=project,
             execution_weight=None,

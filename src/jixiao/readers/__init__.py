@@ -5,6 +5,7 @@
     xlsx.py   Excel (.xlsx .xlsm .xls) with python-calamine
     html.py   web pages (.html .htm) with lxml
     pdf.py    PDF with a text layer, with pdfplumber (pypdfium2 spots scans)
+    legacy.py old Word and WPS files (.doc .wps), converted by LibreOffice when installed
     safety.py the limits every binary reader checks before a parser runs
 
 Every reader raises :class:`~jixiao.errors.UnreadableFile` (naming the file) for a
@@ -22,6 +23,7 @@ from ..errors import UnreadableFile
 from .docx import read_docx
 from .grid import Block, Cell, Document, Grid, Paragraph
 from .html import read_html
+from .legacy import read_legacy_word
 from .pdf import read_pdf
 from .text import read_text
 from .xlsx import read_xlsx
@@ -29,9 +31,11 @@ from .xlsx import read_xlsx
 Reader = Callable[[str], Document]
 
 # Suffix → reader. Text extracted from PDFs comes as .txt (sometimes .text / .tsv);
-# .doc and .wps are not read: LibreOffice turns them into .docx first.
+# .doc and .wps go through LibreOffice to .docx.
 READERS: dict[str, Reader] = {
     ".docx": read_docx,
+    ".doc": read_legacy_word,
+    ".wps": read_legacy_word,
     ".xlsx": read_xlsx,
     ".xlsm": read_xlsx,
     ".xls": read_xlsx,

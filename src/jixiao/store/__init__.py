@@ -32,7 +32,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from ..errors import StoreError
-from ..model import Contact, Funds, Indicator, Source, TargetTable
+from ..model import Contact, Funds, Indicator, PublishedSelfEvaluation, Source, TargetTable
 from .schema import documents, indicators, metadata, target_tables
 
 DEFAULT_DB = "jixiao.db"
@@ -359,6 +359,10 @@ def _table_row(doc_id: int, n: int, t: TargetTable) -> dict[str, Any]:
         "extra": dict(t.extra),
         "contact_name": t.contact.name,
         "contact_phone": t.contact.phone,
+        "layout": t.layout,
+        "form": t.form,
+        "warnings": list(t.warnings) or None,
+        "self_evaluation": t.self_evaluation.to_json() if t.self_evaluation else None,
     }
 
 
@@ -417,6 +421,14 @@ def _table_of(r: Any, inds: list[Indicator]) -> TargetTable:
         indicators=inds,
         extra=dict(r["extra"] or {}),
         contact=Contact.trusted(name=r["contact_name"], phone=r["contact_phone"]),
+        layout=r["layout"],
+        form=r["form"],
+        warnings=tuple(r["warnings"] or ()),
+        self_evaluation=(
+            PublishedSelfEvaluation.from_json(r["self_evaluation"])
+            if r["self_evaluation"]
+            else None
+        ),
         source=Source.trusted(
             file=r["file"],
             index=r["idx"],

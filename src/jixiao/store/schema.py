@@ -82,6 +82,11 @@ target_tables = Table(
     Column("extra", JSON, nullable=False),
     Column("contact_name", String(128)),
     Column("contact_phone", String(64)),
+    # How the table was read (not part of the interchange form).
+    Column("layout", String(16)),
+    Column("form", String(16)),
+    Column("warnings", JSON),
+    Column("self_evaluation", JSON),
     UniqueConstraint("document_id", "idx"),
     Index("ix_target_tables_project", "project"),
     Index("ix_target_tables_department", "department"),
