@@ -95,6 +95,7 @@ _BUDGET_COLUMNS: dict[str, tuple[str, ...]] = {
     "score": ("得分",),
 }  # fmt: skip
 _BUDGET_INDEX = {normalize_label(v): k for k, vs in _BUDGET_COLUMNS.items() for v in vs}
+_LONG_TEXT = frozenset({"goal", "overview", "basis"})
 _NUMERIC_FIELDS = frozenset(
     {"funds.total", "funds.superior", "funds.district", "funds.other", "execution_weight"}
 )
@@ -236,7 +237,7 @@ class _Header:
         if key is not None:
             if text and key not in self.values:
                 self.values[key] = text
-            elif text and key in self.values:
+            elif text and key in _LONG_TEXT:
                 # A second 年度目标 row (目标2 …) continues the first.
                 self.values[key] += "\n" + text
             return
@@ -696,6 +697,12 @@ def build(seg: Segment, file: str, path: str | None = None) -> list[TargetTable]
         # "宁晋县2019年高中助学金项目绩效评价指标表": the title names the project.
         project, kind = kind, None
         warnings.append(f"表中没有“项目名称”一类的行，项目名称取自标题：{project}")
+    if not project and (
+        unit := head.extra.get("单位信息") or values.get("department") or values.get("implementer")
+    ):
+        # The form has its 项目名称 row but the department left it empty.
+        project = unit
+        warnings.append(f"项目名称为空，以单位名称代替：{project}")
     if not project:
         raise TruncatedTable(
             "缺少项目名称（找过：项目名称、项目支出名称、专项资金名称、资金名称等行，及标题下的说明）",
