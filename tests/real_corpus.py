@@ -21,6 +21,10 @@ from pathlib import Path
 from typing import Any
 
 REAL = Path(__file__).parent / "data" / "real"
+# The project's own copy of the interchange form's schema, so tests run on a clean clone.
+SCHEMA = json.loads(
+    (Path(__file__).parent.parent / "docs" / "target-table.schema.json").read_text(encoding="utf-8")
+)
 DOC_SUFFIXES = (".html", ".htm", ".txt", ".docx", ".xlsx", ".pdf", ".doc")
 
 TABLE_CORE = ("project", "department", "year", "money_unit", "funds.total", "goal")

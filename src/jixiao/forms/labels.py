@@ -224,6 +224,13 @@ def column_of(text: str) -> str | None:
         return hit
     norm = normalize_label(text)
     key = _COLUMNS.get(norm) if len(norm) <= MAX_LABEL_LEN else None
+    if key is None and len(norm) <= MAX_LABEL_LEN:
+        # A self-evaluation's own columns go by many names: "全年实际值", "实际完成数",
+        # "未完成原因及拟采取的改进措施".
+        if "原因" in norm:
+            key = "reason"
+        elif "实际" in norm and norm.endswith(("值", "数", "情况")):
+            key = "actual"
     if len(_memo_column) < 4096:
         _memo_column[text] = key
     return key
@@ -333,7 +340,11 @@ def parse_title(text: str) -> Title | None:
     """``"长寿区2024年项目支出绩效目标表"`` → (长寿区, 2024, 项目支出); None when it is no title."""
     m = TITLE.match(text)
     if m:
-        return Title(m.group("region") or None, int(m.group("year")), m.group("kind") or None)
+        region, kind = m.group("region") or None, m.group("kind") or None
+        if region is None and kind and (rm := _REGION.match(kind)) and len(rm["region"]) <= 12:
+            # "2019年度宁晋县高中助学金项目…": the place after the year.
+            region, kind = rm["region"], rm["kind"] or None
+        return Title(region, int(m.group("year")), kind)
     m = _TITLE_NO_YEAR.match(text)
     if m is None:
         return None

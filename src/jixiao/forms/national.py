@@ -77,7 +77,7 @@ _TOTAL_ROWS = frozenset(
 )
 _SPACE = re.compile(r"\s+")
 # The points a form prints beside a level: "产出指标(50分)", "成本指标(0-20)分", "效益指标 30分".
-_LEVEL_POINTS = re.compile(r"(?:[（(][^（）()]*[)）]\s*分?|\d+(?:\.\d+)?\s*分)$")
+_LEVEL_POINTS = re.compile(r"(?:[（(][^（）()]*\d[^（）()]*[)）]\s*分?|\d+(?:\.\d+)?\s*分)$")
 # "项目名称：农村公路养护" in one cell: a label and its value.
 _INLINE_PAIR = re.compile(r"^\s*([^:：\d]{2,16}?)\s*[:：]\s*(\S.*)$", re.S)
 # A self-evaluation's budget columns (预算执行 block), by the name printed over each.
@@ -150,6 +150,18 @@ def indicator_header(row: list[str], above: list[str] | None = None) -> dict[str
     cols: dict[str, int] = {}
     for i, k in found:
         cols.setdefault(k, i)
+    if not any(k in cols for k in _LEVELS):
+        # The tree's first two levels under names of the province's own (评价指标 | 评价内容 |
+        # 指标名称): two named columns just left of the name column are the levels.
+        named = [
+            i
+            for i in range(cols["name"])
+            if row[i].strip()
+            and column_of(row[i]) is None
+            and _SPACE.sub("", row[i]) not in _GROUP_NAMES | {"序号", "编号"}
+        ]
+        if named == [cols["name"] - 2, cols["name"] - 1]:
+            cols["level1"], cols["level2"] = named
     l2 = cols.get("level2")
     if l2 is not None and "level1" not in cols and l2 > 0:
         # "一级", "级指标": the first level's header damaged by vertical text.
@@ -321,7 +333,7 @@ def _read_header(grid: Grid, stop: int, covered: set[tuple[int, int]]) -> _Heade
             continue
         strong = [_strong_label(t) for t in texts]
         looks = [s or _is_label(t) for s, t in zip(strong, texts, strict=True)]
-        if budget_cols and looks[0] and (key := _budget_row_key(texts[0])) is not None:
+        if budget_cols and (key := _budget_row_key(texts[0])) is not None:
             _read_budget_row(head, key, cells[1:], budget_cols)
             continue
         budget_cols = []
@@ -422,6 +434,7 @@ class _Block:
     results: list[IndicatorResult] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     total_given: float | None = None
+    grade_given: str | None = None
     rows: list[int] = field(default_factory=list)  # the grid row of each indicator
 
 
@@ -463,6 +476,7 @@ _LEVEL_NAME = re.compile(r"^[^\d%％]{1,10}指标$")
 _LEVEL1_NAMES = frozenset(
     {"产出指标", "效益指标", "满意度指标", "成本指标", "产出", "效益", "满意度"}
 )
+_GRADES = frozenset({"优", "良", "中", "差", "优秀", "良好", "合格", "不合格"})
 _NOTE_LABELS = frozenset({"说明", "备注", "其他需要说明事项", "其他说明", "其他需说明事项"})
 _GROUP_NAMES = frozenset({"绩效指标", "年度绩效指标", "绩效目标", "项目绩效指标"})
 
@@ -542,9 +556,13 @@ def _read_indicators(
             return clean_text(grid.rows[r][i]) if i is not None and i < len(grid.rows[r]) else ""
 
         if any(_total_key(t) for _, t in own[:3]):
-            # 合计 / 总分: the self-evaluation's own total sits in its 得分 column.
+            # 合计 / 总分: the self-evaluation's own total sits in its 得分 column, and
+            # the grade it gave itself (优/良/中/差) often beside it.
             if "given" in cols:
-                block.total_given = _score(cell("given")) or _score(own[-1][1])
+                block.total_given = _score(cell("given"))
+            grade = next((t for _, t in own if t.strip() in _GRADES), None)
+            if grade is not None:
+                block.grade_given = grade.strip()
             continue
         if placed is not None:
             l1, l2 = al1, al2
@@ -739,7 +757,7 @@ def build(seg: Segment, file: str, path: str | None = None) -> list[TargetTable]
             budget=head.budget or BudgetExecution.trusted(),
             indicators=block.results,
             total_given=block.total_given,
-            grade_given=_grade(extra),
+            grade_given=block.grade_given or _grade(extra),
         )
     return [
         TargetTable.trusted(
