@@ -93,7 +93,8 @@ ROW_LABELS: tuple[str, ...] = (
     "中期目标", "中长期目标", "长期目标", "项目期限", "实施期限", "项目周期", "项目类型",
     "项目类别", "项目属性", "项目起止时间", "项目负责人", "项目资金", "资金来源", "资金用途",
     "项目编码", "项目代码", "项目编号", "预算年度", "项目年度", "填报单位", "填报人",
-    "审核人", "单位信息", "备注", "项目内容", "资金性质", "中央主管部门", "省级主管部门",
+    "审核人", "单位信息", "到位数", "资金到位数", "备注", "项目内容", "资金性质", "中央主管部门",
+    "省级主管部门",
     "市级主管部门",
     "省级财政部门", "区县财政部门", "县级财政部门", "报表编号", "项目负责人及电话",
     "项目负责人及联系电话",
@@ -164,9 +165,20 @@ _memo_column: dict[str, str | None] = {}
 MAX_LABEL_LEN = 24
 
 
+# A section number before a label: "三、目标完成情况", "1.项目名称", "（二）资金情况".
+_ENUMERATION = re.compile(
+    r"^(?:[一二三四五六七八九十]+[、.．]|\d{1,2}[、.．](?!\d)|[（(][一二三四五六七八九十\d]{1,2}[)）])"
+)
+
+
 def normalize_label(text: str) -> str:
     s = _STRIP.sub("", clean_text(text)) if ("<" in text or "&" in text) else _STRIP.sub("", text)
+    if s[:1] in _ENUMERATION_START:
+        s = _ENUMERATION.sub("", s)
     return _TRAILING_PAREN.sub("", s)
+
+
+_ENUMERATION_START = frozenset("一二三四五六七八九十0123456789（(")
 
 
 def field_of(text: str) -> str | None:
@@ -257,7 +269,7 @@ def is_group_label(text: str) -> bool:
 _LABEL_ENDING = re.compile(
     r"(?:名称|部门|单位|负责人|电话|方式|期限|周期|类型|类别|属性|时间|日期|金额|资金|目标|情况|依据|"
     r"概况|内容|编码|代码|编号|年度|说明|地点|范围|对象|意见|职能|职责|任务|来源|用途|性质|级次|"
-    r"联系人|填报人|审核人|经办人)$"
+    r"联系人|填报人|审核人|经办人|完成率|执行率|进度)$"
 )
 _NOT_LABEL = re.compile(r"[\d，。；;,.、！？%]")
 
@@ -344,6 +356,9 @@ def parse_title(text: str) -> Title | None:
         if region is None and kind and (rm := _REGION.match(kind)) and len(rm["region"]) <= 12:
             # "2019年度宁晋县高中助学金项目…": the place after the year.
             region, kind = rm["region"], rm["kind"] or None
+        elif region and (rm := _REGION.match(region)) and rm["kind"]:
+            # "成安县民政局2020年度…": the place, not the office that filed it.
+            region = rm["region"]
         return Title(region, int(m.group("year")), kind)
     m = _TITLE_NO_YEAR.match(text)
     if m is None:

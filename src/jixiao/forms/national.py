@@ -62,6 +62,7 @@ from .segment import Segment, has_project_row
 from .values import (
     clean_text,
     convert_amount,
+    money_unit_name,
     normalize_digits,
     normalize_operator,
     parse_amount,
@@ -133,7 +134,7 @@ def indicator_header(row: list[str], above: list[str] | None = None) -> dict[str
     keys = {k for _, k in found}
     if "name" not in keys or "value" not in keys:
         return None
-    blocks = _block_columns(found)
+    blocks = _block_columns(found) if len(found) > len(keys) else [found]
     if len(blocks) > 1:
         chosen = blocks[-1]
         for b in blocks:
@@ -149,8 +150,11 @@ def indicator_header(row: list[str], above: list[str] | None = None) -> dict[str
         found = [*[(i, k) for i, k in blocks[0] if k in _LEVELS and k not in keys], *chosen]
     cols: dict[str, int] = {}
     for i, k in found:
+        if k == "operator" and "operator" in cols:
+            # 指标性质 (正向/反向) beside 指标方向 (大于等于): either may hold the operator.
+            cols.setdefault("operator2", i)
         cols.setdefault(k, i)
-    if not any(k in cols for k in _LEVELS):
+    if cols["name"] >= 2 and "level1" not in cols and "level2" not in cols:
         # The tree's first two levels under names of the province's own (评价指标 | 评价内容 |
         # 指标名称): two named columns just left of the name column are the levels.
         named = [
@@ -179,6 +183,12 @@ def _is_general(cols: dict[str, int]) -> bool:
 def _header_row(grid: Grid) -> tuple[int, dict[str, int]] | None:
     prev: list[str] | None = None
     for r, row in enumerate(grid.rows):
+        joined = "".join(row)
+        # Every header names its indicators (…指标…) and their values (…值): a cheap test
+        # that spares the label look-ups on the rows above it.
+        if "值" not in joined or "指标" not in joined:
+            prev = row
+            continue
         cols = indicator_header(row, prev)
         if cols is not None:
             if r > 0:
@@ -220,6 +230,7 @@ class _Header:
     year: int | None = None
     contact: Contact = field(default_factory=Contact)
     budget: BudgetExecution | None = None
+    execution: dict[str, float | None] = field(default_factory=dict)  # 执行数, 执行率 as pairs
     captions: list[str] = field(default_factory=list)
     unplaced: list[str] = field(default_factory=list)
 
@@ -239,6 +250,12 @@ class _Header:
             if texts and key not in self.values:
                 self.values[key] = texts[0]
             return
+        norm = normalize_label(label)
+        if key is None and _BUDGET_INDEX.get(norm) in ("executed", "rate"):
+            # 执行数 | 6.84 as a pair (not in columns): the self-evaluation's execution.
+            n = parse_number(texts[0].rstrip("%％")) if texts else None
+            self.execution.setdefault(_BUDGET_INDEX[norm], n)
+            return
         text = _join(texts)
         if key is not None and key.startswith("contact."):
             kind = "联系人" if key == "contact.name" else "联系电话"
@@ -246,6 +263,8 @@ class _Header:
             return
         if key == "indicators" or is_group_label(label):
             return
+        if key == "implementer" and "主管" in label and "department" not in self.values:
+            self.values["department"] = text  # "实施(主管)单位": one unit in both roles
         if key is not None:
             if text and key not in self.values:
                 self.values[key] = text
@@ -259,6 +278,9 @@ class _Header:
             self.overall_goal.append(text)
             return
         name = _display_label(label)
+        if name in ("金额单位", "单位", "资金单位") and (unit := money_unit_name(text)):
+            self.money_unit = self.money_unit or unit
+            return
         if name in ("预算年度", "年度", "项目年度") and (m := re.search(r"(?:19|20)\d{2}", text)):
             self.year = self.year or int(m.group(0))
         self.extra[name] = f"{self.extra[name]}\n{text}" if name in self.extra else text
@@ -283,7 +305,11 @@ def _budget_header(texts: list[str]) -> bool:
 
 def _strong_label(text: str) -> bool:
     """A label the vocabulary knows (项目名称, 项目期限 …), not one that only looks like it."""
-    return field_of(text) is not None or row_label_of(text) is not None
+    return (
+        field_of(text) is not None
+        or row_label_of(text) is not None
+        or normalize_label(text) in _BUDGET_INDEX
+    )
 
 
 def _header_cells(
@@ -338,9 +364,10 @@ def _read_header(grid: Grid, stop: int, covered: set[tuple[int, int]]) -> _Heade
             continue
         budget_cols = []
         if pending and not any(strong):
+            # Texts under a row of labels; the labels hold for the rows that follow
+            # until the next labelled row (年度预期目标 over 目标1, 目标2).
             for a, b, label in pending:
                 head.put(label, [t for c, _, t in cells if a <= c < b])
-            pending = []
             continue
         pending = []
         below = rows[r + 1] if r + 1 < len(rows) else []
@@ -444,30 +471,39 @@ _ACTUAL_WORDS = ("实际", "完成值", "上年", "中期")
 def _sub_header(
     grid: Grid, h: int, cols: dict[str, int], covered: set[tuple[int, int]]
 ) -> tuple[dict[str, int], int]:
-    """A second header row under a value column merged over several (指标值 over
-    ``2021年实际实现值 | 预期2022年实现值``): the target column is the one that is no actual.
+    """A second header row under the first, and the first indicator row.
 
-    Returns the columns and the first indicator row.
+    Two shapes: the value column merged over several with a row of their names
+    (指标值 over ``2021年实际实现值 | 预期2022年实现值``: the target is the one that is
+    no actual), and a row naming parts of the columns above (预期指标值 over
+    ``符号 | | 单位``: operator, number and unit in three columns).
     """
     if h + 1 >= len(grid.rows) or "value" not in cols:
         return cols, h + 1
+    row = grid.rows[h + 1]
+    sub = [(c, clean_text(t)) for c, t in enumerate(row) if (h + 1, c) not in covered and t.strip()]
+    if not sub or (cols["name"] < len(row) and row[cols["name"]].strip()):
+        return cols, h + 1
     v = cols["value"]
     span = grid.spans.get((h, v), (1, 1))[1]
-    sub = [
-        (c, clean_text(t))
-        for c, t in enumerate(grid.rows[h + 1])
-        if (h + 1, c) not in covered and t.strip()
-    ]
-    if span < 2 or not sub or any(not v <= c < v + span for c, _ in sub):
-        return cols, h + 1
     cols = dict(cols)
-    target = [c for c, t in sub if not any(w in t for w in _ACTUAL_WORDS)]
-    actual = [c for c, t in sub if any(w in t for w in ("实际", "完成值")) and "上年" not in t]
-    if target:
-        cols["value"] = target[-1]
-    if actual and "actual" not in cols and any("年" not in t or "实际" in t for _, t in sub):
-        # Only the current year's actual is an actual of this table: "2021年实际" is history.
-        pass
+    if span >= 2 and all(v <= c < v + span for c, _ in sub):
+        target = [c for c, t in sub if not any(w in t for w in _ACTUAL_WORDS)]
+        if target:
+            cols["value"] = target[-1]
+        return cols, h + 2
+    named = [(c, k) for c, t in sub if (k := column_of(t)) is not None]
+    if not named:
+        return cols, h + 1
+    taken = {c for c, _ in named}
+    for c, k in named:
+        if k in ("operator", "unit") and k not in cols or c == v:
+            cols[k] = c
+    if v in taken and cols.get("value") == v:
+        # The number stands in the unnamed column beside the operator's.
+        free = next((c for c in range(v + 1, v + 3) if c not in taken), None)
+        if free is not None:
+            cols["value"] = free
     return cols, h + 2
 
 
@@ -578,8 +614,13 @@ def _read_indicators(
         name = cell("name")
         value = normalize_digits(cell("value"))
         last1, last2 = l1 or None, l2 or None
-        if not value and (not name or _PLACEHOLDER.match(name)):
-            # A 二级 row with no 三级 under it, or a template's empty "指标2" / "……" row.
+        if not value and (
+            not name
+            or _PLACEHOLDER.match(name)
+            or not (cell("actual") or _score(cell("score")) is not None)
+        ):
+            # A 二级 row with no 三级 under it, a template's empty "指标2" / "……" row, or
+            # a name with nothing to measure (the 预算执行率 row some forms end with).
             continue
         if not name:
             # A value beside a 二级指标 with no 三级 text: the 二级 is what it measures.
@@ -627,6 +668,8 @@ def _indicator(
 ) -> Indicator:
     vop, number, vunit = split_value(value)
     op = normalize_operator(cell("operator")) if "operator" in cols else None
+    if op is None and "operator2" in cols:
+        op = normalize_operator(cell("operator2"))
     if op is None:
         op = vop
     if op is None and (number is None and value or "定性" in cell("value_type")):
@@ -753,8 +796,15 @@ def build(seg: Segment, file: str, path: str | None = None) -> list[TargetTable]
 
     self_eval = None
     if form == "自评表":
+        budget = head.budget
+        if budget is None and head.execution:
+            budget = BudgetExecution.trusted(
+                adjusted=num("funds.total"),
+                executed=head.execution.get("executed"),
+                rate=head.execution.get("rate"),
+            )
         self_eval = PublishedSelfEvaluation.trusted(
-            budget=head.budget or BudgetExecution.trusted(),
+            budget=budget or BudgetExecution.trusted(),
             indicators=block.results,
             total_given=block.total_given,
             grade_given=block.grade_given or _grade(extra),
@@ -877,6 +927,8 @@ def _flat(
     start = _sub_header(grid, h, cols, covered)[1]
     for r in range(start, len(grid.rows)):
         project = clean_text(filled[r][tcols["project"]])
+        if not project and groups and any(t.strip() for t in grid.rows[r]):
+            project = groups[-1][0]  # text extraction leaves a merged cell empty below
         if not project or _total_key(project) or is_signature_or_note(project):
             continue
         if groups and groups[-1][0] == project:

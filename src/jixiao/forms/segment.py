@@ -192,9 +192,12 @@ def _peel(g: Grid) -> tuple[list[Paragraph], Grid, list[Paragraph]]:
     sole_text = _sole_text
 
     # Preamble over the title row (报表编号:…, 附件1) goes out with it.
-    title_at = next(
-        (r for r in range(min(3, len(rows))) if (t := sole_text(rows[r])) and is_title(t)), 0
-    )
+    title_at = 0
+    if rows and (t0 := sole_text(rows[0])) is not None and not _is_heading(t0):
+        title_at = next(
+            (r for r in range(1, min(3, len(rows))) if (t := sole_text(rows[r])) and is_title(t)),
+            0,
+        )
     while top < len(rows):
         t = sole_text(rows[top])
         if t is None or (top >= title_at and not _is_heading(t)):
