@@ -103,3 +103,45 @@ def test_a_published_self_evaluation_keeps_its_actuals_and_scores(
             right += wi.get(key) == gi.get(key)
     assert len(got["indicators"]) == len(exp["indicators"])
     assert right / total >= 0.85, (got, exp)
+
+
+WORD_SAMPLE = (
+    "sw/yunnan-yongde-2022-yingyang-gaishan-zipingbiao",
+    "central/hunan-yueyangxian-2022-gaobiaozhun-nongtian",
+    "central/hubei-wuhan-qingshan-2020-jiaoyu-jichu-sheshi",
+    "more2/chongqing-banan-2022-yipin-jiedao-zhengti",
+)
+
+
+def test_real_tables_read_the_same_from_word(tmp_path: Path) -> None:
+    """Departments file these forms in Word: the same real tables, saved as .docx by
+    LibreOffice from their pages, read as well as from the pages themselves."""
+    import subprocess
+
+    from .conftest import soffice_or_skip
+
+    exe = soffice_or_skip()
+    real = Path(__file__).parent / "data" / "real"
+    pages = [real / f"{stem}.html" for stem in WORD_SAMPLE]
+    subprocess.run(
+        [
+            exe,
+            f"-env:UserInstallation=file://{tmp_path / 'profile'}",
+            "--headless",
+            "--convert-to",
+            "docx:MS Word 2007 XML",
+            "--outdir",
+            str(tmp_path),
+            *map(str, pages),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    for page in pages:
+        want = _expected(page.with_suffix(".json"))["tables"]
+        from_page, _ = import_one(page)
+        from_word, errors = import_one(tmp_path / (page.stem + ".docx"))
+        assert errors == []
+        word = compare(want, from_word, page.stem).core
+        assert word >= compare(want, from_page, page.stem).core - 0.05, page.stem

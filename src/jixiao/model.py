@@ -7,6 +7,7 @@ The JSON produced by :meth:`TargetTable.to_json` is the form fixed by
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -69,6 +70,16 @@ class Funds(_Model):
     superior: float | None = None  # 上级补助
     district: float | None = None  # 区级资金 (财政拨款 in the national layout)
     other: float | None = None  # 其他资金
+
+    @classmethod
+    def of(cls, amount: Callable[[str], float | None]) -> Funds:
+        """Funds from a look-up by the forms' field names (``"funds.total"`` …)."""
+        return cls.trusted(
+            total=amount("funds.total"),
+            superior=amount("funds.superior"),
+            district=amount("funds.district"),
+            other=amount("funds.other"),
+        )
 
 
 class Indicator(_Model):

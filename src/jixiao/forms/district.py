@@ -292,12 +292,7 @@ def build(seg: Segment, file: str, path: str | None = None) -> TargetTable:
         project=project,
         execution_weight=num("execution_weight"),
         money_unit=seg.money_unit,
-        funds=Funds.trusted(
-            total=num("funds.total"),
-            superior=num("funds.superior"),
-            district=num("funds.district"),
-            other=num("funds.other"),
-        ),
+        funds=Funds.of(num),
         overview=text("overview"),
         basis=text("basis"),
         goal=text("goal"),
