@@ -4,17 +4,14 @@ from __future__ import annotations
 
 import io
 import json
-import subprocess
-import sys
 from pathlib import Path
-
-import pytest
 
 from jixiao.exports import write_json
 from jixiao.ingest import import_paths
 from jixiao.store import Store
 
-from .conftest import SEEDS, SHARED_GOLD
+from .conftest import SEEDS
+from .gold import compare_with_gold
 
 
 def _export(store: Store) -> list[dict[str, object]]:
@@ -23,31 +20,12 @@ def _export(store: Store) -> list[dict[str, object]]:
     return json.loads(buf.getvalue())  # type: ignore[no-any-return]
 
 
-@pytest.fixture
-def gold_checker() -> Path:
-    checker = SHARED_GOLD / "check.py"
-    if not checker.exists():
-        import os
-
-        if os.environ.get("CI"):
-            pytest.fail(f"{checker} is missing under CI")
-        pytest.skip(f"no gold checker beside the repository ({checker})")
-    return checker
-
-
-def test_seeds_match_gold_through_the_store(
-    store: Store, tmp_path: Path, gold_checker: Path
-) -> None:
+def test_seeds_match_gold_through_the_store(store: Store) -> None:
     report = import_paths([str(SEEDS)], store, workers=1)
     assert report.ok, report.errors
     assert report.tables == 36
-    out = tmp_path / "out.json"
-    out.write_text(json.dumps(_export(store), ensure_ascii=False), encoding="utf-8")
-    res = subprocess.run(
-        [sys.executable, str(gold_checker), str(out)], capture_output=True, text=True, check=False
-    )
-    assert res.stdout.strip().splitlines()[-1] == "fields: 2619 matched of 2619 (100%)", res.stdout
-    assert res.returncode == 0
+    matched, total, diffs = compare_with_gold(_export(store))
+    assert (matched, total) == (2619, 2619), "\n".join(diffs[:40])
 
 
 def test_irregular_cells_are_read_as_the_spec_says(store: Store) -> None:
