@@ -13,10 +13,10 @@ from rich.markup import escape
 
 from ..classify import classify_table
 from ..config import load_config
+from ..exports.findings import write_findings_xlsx
 from ..ingest import read_paths
 from ..model import TargetTable
 from ..rules import Finding, Severity, check
-from ..rules.report import write_findings_xlsx
 from .app import DbOption, DebugOption, StdoutOrFileOption, app, console, console_err, open_store
 
 _STYLE = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}

@@ -7,16 +7,12 @@ from collections.abc import Iterable
 from typing import TextIO
 
 from ..model import TargetTable
+from .cells import safe_cell
 from .columns import HEADERS, flat_rows
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _cell(v: object) -> object:
-    # Document text is data: a cell starting with "=" must not become a spreadsheet formula.
-    if isinstance(v, str) and v.startswith(_FORMULA_START):
-        return "'" + v
-    return "" if v is None else v
+    return "" if v is None else safe_cell(v)
 
 
 def write_csv(tables: Iterable[TargetTable], out: TextIO, *, bom: bool = True) -> int:

@@ -16,21 +16,13 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from ..model import TargetTable, json_number
+from .cells import safe_cell
 from .columns import HEADERS, TABLE_COLUMNS, WIDTHS, flat_rows
 
 _HEAD_FONT = Font(bold=True)
 _HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
 _WRAP = Alignment(wrap_text=True, vertical="top")
-_ILLEGAL = {c: None for c in range(32) if c not in (9, 10, 13)}
-
-
-def _value(v: Any) -> Any:
-    if isinstance(v, str):
-        # Control characters are illegal in OOXML; a formula-looking text stays text.
-        v = v.translate(_ILLEGAL)
-        if v.startswith("="):
-            return "'" + v
-    return v
+_value = safe_cell
 
 
 def _header(ws: Any, headers: list[str]) -> None:

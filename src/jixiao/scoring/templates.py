@@ -17,6 +17,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from ..exports.cells import safe_cell
 from ..model import Indicator, TargetTable, json_number
 from . import layout as L
 from .formulas import TIERS
@@ -32,16 +33,9 @@ CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 _THIN = Side(style="thin", color="999999")
 BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 UNLOCKED = Protection(locked=False)
-_ILLEGAL = {c: None for c in range(32) if c not in (9, 10, 13)}
 
 
-def clean(v: Any) -> Any:
-    """A value safe in a cell: no control characters; text that looks like a formula stays text."""
-    if isinstance(v, str):
-        v = v.translate(_ILLEGAL)
-        if v.startswith(("=", "+", "-", "@")) and len(v) > 1:
-            return "'" + v
-    return v
+clean = safe_cell  # every cell of a template or report goes through the one rule
 
 
 def one_per_project(tables: Iterable[TargetTable]) -> list[TargetTable]:
