@@ -335,14 +335,13 @@ def segments(doc: Document) -> list[Segment]:
 
 
 def _better_title(a: str, b: str) -> tuple[str, str]:
-    """Of two titles of one table, the one stating more (a year, then a region), and the other."""
+    """Of two titles of one table, the one to keep, and the other (kept as a caption)."""
     ta, tb = parse_title(a), parse_title(b)
     assert ta is not None and tb is not None
 
-    def weight(t: tuple[str | None, int | None, str | None]) -> int:
-        return (t[1] is not None) * 4 + (t[0] is not None) * 2 + (t[2] is not None)
-
-    return (a, b) if weight(ta) >= weight(tb) else (b, a)
+    # A year decides; else the later one, the form's own title nearest the table (the
+    # earlier is a page heading or a news headline).
+    return (a, b) if ta.year is not None and tb.year is None else (b, a)
 
 
 def _merge_running_headers(segs: list[Segment]) -> list[Segment]:

@@ -26,6 +26,7 @@ from sqlalchemy import (
     event,
     func,
     insert,
+    or_,
     select,
 )
 from sqlalchemy.engine import make_url
@@ -33,6 +34,7 @@ from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from ..errors import StoreError
 from ..model import Contact, Funds, Indicator, PublishedSelfEvaluation, Source, TargetTable
+from ..query import TableQuery
 from .schema import documents, indicators, metadata, target_tables
 
 DEFAULT_DB = "jixiao.db"
@@ -103,6 +105,34 @@ class Store:
             self.migrate()
 
     # -- schema -----------------------------------------------------------------------
+    def require_current(self) -> None:
+        """For a read: the database must exist and be at the newest migration.
+
+        A read never creates or migrates a database; it says in one line what to do.
+        """
+        from alembic.runtime.migration import MigrationContext
+
+        where = display_url(self.url)
+        if self.engine.dialect.name == "sqlite":
+            path = self.engine.url.database
+            if path and path != ":memory:" and not os.path.exists(path):
+                raise StoreError(f"数据库 {where} 不存在（先用 jixiao import 导入，或检查 --db）")
+        head, known = _revisions()
+        try:
+            with self.engine.connect() as conn:
+                current = MigrationContext.configure(conn).get_current_revision()
+        except SQLAlchemyError as e:
+            raise StoreError(f"无法打开数据库 {where}：{_short(e)}") from None
+        if current == head:
+            return
+        if current is None:
+            raise StoreError(f"数据库 {where} 还没有 jixiao 的表（先用 jixiao import 导入）")
+        if current not in known:
+            raise StoreError(
+                f"数据库 {where} 由更新版本的 jixiao 创建（版本 {current}），请升级 jixiao"
+            )
+        raise StoreError(f"数据库 {where} 需要升级：运行 jixiao db upgrade --db …")
+
     def migrate(self) -> None:
         """Bring the schema to the newest migration (a no-op when it is already there)."""
         from alembic import command
@@ -233,14 +263,20 @@ class Store:
             return int(conn.execute(select(func.count()).select_from(target_tables)).scalar_one())
 
     def summaries(
-        self, *, department: str | None = None, search: str | None = None
+        self,
+        query: TableQuery | None = None,
+        *,
+        department: str | None = None,
+        search: str | None = None,
     ) -> list[TableSummary]:
+        """Summaries of the tables a query selects, in its order and page."""
+        q = query or TableQuery(department=department, project=search)
         n_ind = (
             select(func.count())
             .where(indicators.c.table_id == target_tables.c.id)
             .scalar_subquery()
         )
-        q = (
+        stmt = _filtered(
             select(
                 target_tables.c.id,
                 documents.c.name,
@@ -250,14 +286,22 @@ class Store:
                 target_tables.c.funds_total,
                 target_tables.c.money_unit,
                 n_ind.label("n"),
-            )
-            .join(documents, documents.c.id == target_tables.c.document_id)
-            .order_by(documents.c.path, target_tables.c.idx)
+            ).join(documents, documents.c.id == target_tables.c.document_id),
+            q,
         )
-        if department:
-            q = q.where(target_tables.c.department.contains(department, autoescape=True))
-        if search:
-            q = q.where(target_tables.c.project.contains(search, autoescape=True))
+        order: list[Any] = {
+            "source": [documents.c.path, target_tables.c.idx],
+            "project": [target_tables.c.project, target_tables.c.id],
+            "department": [target_tables.c.department, target_tables.c.project],
+            "funds": [target_tables.c.funds_total, target_tables.c.id],
+            "year": [target_tables.c.year, target_tables.c.id],
+            "indicators": [n_ind, target_tables.c.id],
+        }[q.sort]
+        stmt = stmt.order_by(*([c.desc() for c in order] if q.descending else order))
+        if q.limit is not None:
+            stmt = stmt.limit(q.limit)
+        if q.offset:
+            stmt = stmt.offset(q.offset)
         with self._read() as conn:
             return [
                 TableSummary(
@@ -270,8 +314,19 @@ class Store:
                     money_unit=r[6],
                     indicator_count=int(r[7]),
                 )
-                for r in conn.execute(q)
+                for r in conn.execute(stmt)
             ]
+
+    def count_selected(self, query: TableQuery) -> int:
+        """How many tables a query selects, ignoring its page."""
+        stmt = _filtered(
+            select(func.count())
+            .select_from(target_tables)
+            .join(documents, documents.c.id == target_tables.c.document_id),
+            query,
+        )
+        with self._read() as conn:
+            return int(conn.execute(stmt).scalar_one())
 
     def tables(
         self,
@@ -316,6 +371,48 @@ class Store:
             return self.engine.connect()
         except SQLAlchemyError as e:
             raise StoreError(f"无法连接数据库 {display_url(self.url)}：{_short(e)}") from None
+
+
+def _filtered(stmt: Any, q: TableQuery) -> Any:
+    """The WHERE of a table query; substrings are matched literally (no wildcards)."""
+    t = target_tables.c
+    if q.department:
+        stmt = stmt.where(t.department.contains(q.department, autoescape=True))
+    if q.project:
+        stmt = stmt.where(
+            t.project == q.project
+            if q.exact_project
+            else t.project.contains(q.project, autoescape=True)
+        )
+    if q.search:
+        in_indicator = (
+            select(indicators.c.id)
+            .where(indicators.c.table_id == t.id)
+            .where(indicators.c.name.contains(q.search, autoescape=True))
+            .exists()
+        )
+        stmt = stmt.where(
+            or_(
+                t.project.contains(q.search, autoescape=True),
+                t.department.contains(q.search, autoescape=True),
+                in_indicator,
+            )
+        )
+    for col, value in ((t.year, q.year), (t.kind, q.kind), (t.layout, q.layout), (t.form, q.form)):
+        if value is not None:
+            stmt = stmt.where(col == value)
+    return stmt
+
+
+def _revisions() -> tuple[str | None, set[str]]:
+    """The newest migration and every revision this version of jixiao knows."""
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    script = ScriptDirectory.from_config(cfg)
+    return script.get_current_head(), {r.revision for r in script.walk_revisions()}
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
