@@ -289,14 +289,15 @@ class Store:
             ).join(documents, documents.c.id == target_tables.c.document_id),
             q,
         )
-        order: list[Any] = {
+        orders: dict[str, list[Any]] = {
             "source": [documents.c.path, target_tables.c.idx],
             "project": [target_tables.c.project, target_tables.c.id],
             "department": [target_tables.c.department, target_tables.c.project],
             "funds": [target_tables.c.funds_total, target_tables.c.id],
             "year": [target_tables.c.year, target_tables.c.id],
             "indicators": [n_ind, target_tables.c.id],
-        }[q.sort]
+        }
+        order = orders[q.sort]
         stmt = stmt.order_by(*([c.desc() for c in order] if q.descending else order))
         if q.limit is not None:
             stmt = stmt.limit(q.limit)
