@@ -19,6 +19,7 @@ from .errors import InputError, UnreadableFile
 from .forms import read_tables
 from .model import TargetTable
 from .readers import READERS, read_document
+from .readers.safety import check_size
 from .store import Store
 
 
@@ -100,20 +101,18 @@ def parse_file(path: str) -> ParsedFile:
     name = os.path.basename(path)
     apath = os.path.abspath(path)
     try:
+        # The size is checked before a byte is read; the hash is taken in chunks.
+        size = check_size(path, name)
+        digest = hashlib.sha256()
         with open(path, "rb") as f:
-            data = f.read()
+            while chunk := f.read(1 << 20):
+                digest.update(chunk)
     except OSError as e:
-        return ParsedFile(
-            apath,
-            name,
-            "",
-            "",
-            0,
-            [],
-            [str(UnreadableFile(f"无法打开：{e.strerror}", file=name))],
-            True,
-        )
-    sha = hashlib.sha256(data).hexdigest()
+        err = UnreadableFile(f"无法打开：{e.strerror}", file=name)
+        return ParsedFile(apath, name, "", "", 0, [], [str(err)], True)
+    except UnreadableFile as e:
+        return ParsedFile(apath, name, "", "", 0, [], [str(e)], True)
+    sha = digest.hexdigest()
     try:
         doc = read_document(path)
         tables: list[TargetTable] = []
@@ -124,15 +123,15 @@ def parse_file(path: str) -> ParsedFile:
             else:
                 tables.append(item)
     except InputError as e:
-        return ParsedFile(apath, name, "", sha, len(data), [], [str(e.located(file=name))], True)
+        return ParsedFile(apath, name, "", sha, size, [], [str(e.located(file=name))], True)
     except (ValueError, KeyError, IndexError, TypeError, AttributeError) as e:
         # A reader library choked on a malformed file: still one line, never a traceback.
         msg = str(UnreadableFile(f"文件内容损坏或格式异常（{type(e).__name__}）", file=name))
-        return ParsedFile(apath, name, "", sha, len(data), [], [msg], True)
+        return ParsedFile(apath, name, "", sha, size, [], [msg], True)
     warnings = [
         f"{t.source.where() if t.source else name}：{w}" for t in tables for w in t.warnings
     ]
-    return ParsedFile(apath, name, doc.format, sha, len(data), tables, errors, not tables, warnings)
+    return ParsedFile(apath, name, doc.format, sha, size, tables, errors, not tables, warnings)
 
 
 def _parsed(files: list[str], workers: int) -> Iterator[ParsedFile]:

@@ -6,8 +6,10 @@ status 1 here, at the edge, for every command; ``--debug`` shows the traceback.
 
 from __future__ import annotations
 
+import enum
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -16,6 +18,7 @@ from rich.console import Console
 from rich.markup import escape
 from typer.core import TyperGroup
 
+from .. import service
 from ..errors import JixiaoError
 from ..store import Store
 
@@ -28,7 +31,7 @@ class _Group(TyperGroup):
         try:
             return super().invoke(ctx)
         except JixiaoError as e:
-            if "--debug" in sys.argv[1:] or os.environ.get("JIXIAO_DEBUG"):
+            if _debug or os.environ.get("JIXIAO_DEBUG"):
                 raise
             console_err.print(f"[red]错误[/red] {escape(str(e))}", soft_wrap=True)
             raise SystemExit(1) from None
@@ -63,14 +66,62 @@ StdoutOrFileOption = Annotated[
     Path | None,
     typer.Option("--output", "-o", help="Output file (default: standard output)."),
 ]
-DebugOption = Annotated[bool, typer.Option("--debug", help="Show the traceback of an error.")]
+_debug = False
+
+
+def _set_debug(value: bool) -> bool:
+    global _debug
+    _debug = _debug or value
+    return value
+
+
+DebugOption = Annotated[
+    bool,
+    typer.Option("--debug", help="Show the traceback of an error.", callback=_set_debug),
+]
 
 
 _open_stores: list[Store] = []
 
 
-def open_store(db: str | None) -> Store:
-    """The store a command works on; closed when the command ends."""
-    store = Store(db)
+def open_store(db: str | None, *, write: bool = False) -> Store:
+    """The store a command works on (migrated only when it writes); closed when it ends."""
+    store = service.open_store(db, write=write)
     _open_stores.append(store)
     return store
+
+
+class TableFormat(enum.StrEnum):
+    """The formats tables and findings are written in: a choice, not a free string."""
+
+    json = "json"
+    csv = "csv"
+    xlsx = "xlsx"
+
+
+TableFormatOption = Annotated[
+    TableFormat, typer.Option("--format", "-f", case_sensitive=False, help="json | csv | xlsx")
+]
+
+
+def write_output(output: Path | None, fmt: str, write: Callable[[Any], object]) -> None:
+    """Run a writer on the output file, or on standard output (XLSX only when not a terminal)."""
+    binary = fmt == "xlsx"
+    if output is None:
+        if binary:
+            if sys.stdout.isatty():
+                raise typer.BadParameter("XLSX needs an output file", param_hint="--output")
+            write(sys.stdout.buffer)
+        else:
+            write(sys.stdout)
+        return
+    try:
+        if binary:
+            write(str(output))
+        else:
+            with open(output, "w", encoding="utf-8", newline="" if fmt == "csv" else None) as f:
+                write(f)
+    except OSError as e:
+        raise typer.BadParameter(
+            f"无法写入 {output}：{e.strerror}", param_hint="--output"
+        ) from None

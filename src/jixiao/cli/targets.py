@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -12,10 +11,22 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from ..exports import write_csv, write_json, write_xlsx
-from ..ingest import FileOutcome, find_files, import_paths
+from .. import service
+from ..ingest import FileOutcome, find_files
 from ..model import TargetTable, json_number
-from .app import DbOption, DebugOption, StdoutOrFileOption, app, console, console_err, open_store
+from ..query import TableQuery
+from .app import (
+    DbOption,
+    DebugOption,
+    StdoutOrFileOption,
+    TableFormat,
+    TableFormatOption,
+    app,
+    console,
+    console_err,
+    open_store,
+    write_output,
+)
 
 
 def _fmt(x: float | None) -> str:
@@ -40,7 +51,7 @@ def import_cmd(
 
     Example: jixiao import samples/seeds --db jixiao.db
     """
-    store = open_store(db)
+    store = open_store(db, write=True)
     files = [str(f) for f in find_files(str(p) for p in paths)]
     show_bar = not quiet and console_err.is_terminal and len(files) > 1
     if show_bar:
@@ -58,9 +69,9 @@ def import_cmd(
             def progress(o: FileOutcome) -> None:
                 bar.update(task, advance=1, description=escape(o.name))
 
-            report = import_paths(files, store, workers=workers, progress=progress)
+            report = service.import_paths(store, files, workers=workers, progress=progress)
     else:
-        report = import_paths(files, store, workers=workers)
+        report = service.import_paths(store, files, workers=workers)
     if not quiet:
         parts = [f"读取文件 {len(report.files)} 个", f"导入表 {report.tables} 张"]
         for status, word in (
@@ -85,11 +96,13 @@ def import_cmd(
 
 @app.command("export")
 def export_cmd(
-    fmt: Annotated[str, typer.Option("--format", "-f", help="json | csv | xlsx")] = "json",
+    fmt: TableFormatOption = TableFormat.json,
     output: StdoutOrFileOption = None,
     project: Annotated[
         str | None, typer.Option(help="Only projects whose name contains this.")
     ] = None,
+    department: Annotated[str | None, typer.Option(help="Only this department.")] = None,
+    year: Annotated[int | None, typer.Option(help="Only this budget year.")] = None,
     db: DbOption = None,
     debug: DebugOption = False,
 ) -> None:
@@ -97,25 +110,10 @@ def export_cmd(
 
     Example: jixiao export --format xlsx -o tables.xlsx
     """
-    fmt = fmt.lower()
-    if fmt not in ("json", "csv", "xlsx"):
-        raise typer.BadParameter("must be json, csv or xlsx", param_hint="--format")
     store = open_store(db)
-    tables = store.tables(project=project)
-    if fmt == "xlsx":
-        if output is None:
-            if sys.stdout.isatty():
-                raise typer.BadParameter("XLSX needs an output file", param_hint="--output")
-            write_xlsx(tables, sys.stdout.buffer)
-        else:
-            write_xlsx(tables, str(output))
-        return
-    writer = write_json if fmt == "json" else write_csv
-    if output is None:
-        writer(tables, sys.stdout)
-    else:
-        with open(output, "w", encoding="utf-8", newline="" if fmt == "csv" else None) as f:
-            writer(tables, f)
+    query = TableQuery(project=project, department=department, year=year)
+    kind = fmt.value
+    write_output(output, kind, lambda out: service.export_tables(store, kind, out, query))  # type: ignore[arg-type]
 
 
 @app.command("list")
@@ -124,16 +122,39 @@ def list_cmd(
         str | None, typer.Option(help="Only this department (substring).")
     ] = None,
     search: Annotated[
-        str | None, typer.Option(help="Only projects whose name contains this.")
+        str | None,
+        typer.Option(help="Only tables whose project, department or an indicator contains this."),
     ] = None,
+    year: Annotated[int | None, typer.Option(help="Only this budget year.")] = None,
+    layout: Annotated[
+        str | None, typer.Option(help="Only this layout: district | national | flat.")
+    ] = None,
+    sort: Annotated[
+        str, typer.Option(help="source | project | department | funds | year | indicators")
+    ] = "source",
+    limit: Annotated[int | None, typer.Option(help="At most this many rows.")] = None,
+    offset: Annotated[int, typer.Option(help="Skip this many rows first.")] = 0,
     db: DbOption = None,
     debug: DebugOption = False,
 ) -> None:
     """List stored tables: department, project, total funds, indicator count.
 
-    Example: jixiao list --department 财政局
+    Example: jixiao list --department 财政局 --sort funds --limit 20
     """
-    rows = open_store(db).summaries(department=department, search=search)
+    if sort not in ("source", "project", "department", "funds", "year", "indicators"):
+        raise typer.BadParameter(
+            "must be source, project, department, funds, year or indicators", param_hint="--sort"
+        )
+    query = TableQuery(
+        department=department,
+        search=search,
+        year=year,
+        layout=layout,
+        sort=sort,
+        limit=limit,
+        offset=offset,
+    )
+    page = service.select_tables(open_store(db), query)
     t = Table(box=box.SIMPLE_HEAD, show_edge=False)
     t.add_column("#", justify="right", style="dim")
     t.add_column("主管部门", overflow="fold")
@@ -141,7 +162,7 @@ def list_cmd(
     t.add_column("总资金", justify="right")
     t.add_column("指标", justify="right")
     t.add_column("来源", style="dim", overflow="fold")
-    for n, r in enumerate(rows, 1):
+    for n, r in enumerate(page.items, offset + 1):
         t.add_row(
             str(n),
             escape(r.department or ""),
@@ -151,7 +172,8 @@ def list_cmd(
             escape(f"{r.file} #{r.index + 1}"),
         )
     console.print(t)
-    console.print(f"共 {len(rows)} 张表")
+    shown = f"（显示第 {offset + 1}–{offset + len(page.items)} 张）" if limit or offset else ""
+    console.print(f"共 {page.total} 张表{shown}")
 
 
 @app.command("show")
@@ -164,8 +186,7 @@ def show_cmd(
 
     Example: jixiao show 巨灾保险项目
     """
-    store = open_store(db)
-    tables = list(store.tables(project=project, exact=True)) or list(store.tables(project=project))
+    tables = service.find_project(open_store(db), project)
     if not tables:
         console_err.print(f"没有名称含“{escape(project)}”的项目")
         raise typer.Exit(1)

@@ -93,7 +93,7 @@ def save_evaluation(
     return eid
 
 
-def list_evaluations(store: Store, *, department: str | None = None) -> list[EvaluationRecord]:
+def list_evaluations_in(store: Store, *, department: str | None = None) -> list[EvaluationRecord]:
     """Stored evaluations by department and project."""
     q = select(evaluations).order_by(evaluations.c.department, evaluations.c.project)
     if department:

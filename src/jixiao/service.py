@@ -1,0 +1,289 @@
+"""Use cases: one function per thing a person does with jixiao, under every face.
+
+The command line (``cli/``), the web application and the API are thin adapters over
+these functions: each takes plain arguments and returns data (models, reports,
+findings), never prints and never exits. Errors are :class:`~jixiao.errors.JixiaoError`
+objects until a face turns them into a line of text or a response.
+
+    open_store / upgrade_database      the database, read-only unless a use case writes
+    import_paths / import_upload       documents → tables (files and folders; bytes + name)
+    select_tables / find_project       the stored tables: query, page, one project
+    tables_from                        stored tables, or tables read from files directly
+    review / fails / classify          findings (审核意见) and levels (指标分类)
+    write_template                     the workbooks departments fill (自评表, 监控表)
+    evaluate / monitor                 filled workbooks scored against the stored tables
+    list_evaluations / show_evaluation stored self-evaluations
+    export_tables / export_findings    every output, in every format
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import IO, Any, Literal, TextIO
+
+from .errors import InputError, StoreError, UnreadableFile
+from .ingest import FileOutcome, ImportReport, parse_file, read_paths, store_parsed
+from .ingest import import_paths as _import_paths
+from .model import TargetTable
+from .query import Page, TableQuery
+from .readers.safety import MAX_FILE_BYTES
+from .rules import Finding, Severity, check
+from .store import Store, TableSummary
+from .store.evaluations import EvaluationRecord, evaluation_scores, list_evaluations_in
+
+TableFormat = Literal["json", "csv", "xlsx"]
+FindingFormat = Literal["json", "csv", "xlsx"]
+FailOn = Literal["error", "warning", "info", "never"]
+
+
+# -- the database ---------------------------------------------------------------------
+
+
+def open_store(db: str | None, *, write: bool = False) -> Store:
+    """The store at ``db``: migrated when a use case writes; a read needs it current."""
+    if write:
+        return Store(db)
+    store = Store(db, migrate=False)
+    try:
+        store.require_current()
+    except StoreError:
+        store.close()
+        raise
+    return store
+
+
+def upgrade_database(db: str | None) -> str:
+    """Bring a database to the newest schema (``jixiao db upgrade``); returns where it is."""
+    with Store(db) as store:
+        return store.url
+
+
+# -- import ---------------------------------------------------------------------------
+
+
+def import_paths(
+    store: Store,
+    paths: Iterable[str],
+    *,
+    workers: int | None = None,
+    progress: Callable[[FileOutcome], None] | None = None,
+) -> ImportReport:
+    """Import files and folders; a bad file is reported and the batch goes on."""
+    return _import_paths(paths, store, workers=workers, progress=progress)
+
+
+def import_upload(
+    store: Store, name: str, stream: IO[bytes], *, limit: int = MAX_FILE_BYTES
+) -> ImportReport:
+    """Import one uploaded document (its bytes and the name it was uploaded under).
+
+    The upload is copied to a private temporary file in chunks, and refused as soon
+    as it passes ``limit``: a large upload is never held in memory whole.
+    """
+    name = os.path.basename(name.replace("\\", "/")) or "upload"
+    suffix = os.path.splitext(name)[1].lower()
+    report = ImportReport()
+    with tempfile.TemporaryDirectory(prefix="jixiao-up-") as tmp:
+        path = os.path.join(tmp, "upload" + suffix)
+        size = 0
+        with open(path, "wb") as f:
+            while chunk := stream.read(1 << 20):
+                size += len(chunk)
+                if size > limit:
+                    err = UnreadableFile(f"文件过大（超过 {limit} 字节）", file=name)
+                    report.files.append(FileOutcome(name, name, "refused", 0, [str(err)]))
+                    return report
+                f.write(chunk)
+        parsed = parse_file(path)
+        # The document is known by its name and content, not by the temporary path.
+        parsed.name = name
+        parsed.path = f"upload:{parsed.sha256}/{name}"
+        parsed.errors = [e.replace("upload" + suffix, name) for e in parsed.errors]
+        parsed.warnings = [w.replace("upload" + suffix, name) for w in parsed.warnings]
+        for t in parsed.tables:
+            if t.source is not None:
+                t.source.file = name
+                t.source.path = None
+        report.files.append(store_parsed(parsed, store))
+    return report
+
+
+# -- tables ---------------------------------------------------------------------------
+
+
+def select_tables(store: Store, query: TableQuery) -> Page[TableSummary]:
+    """A page of table summaries and how many the query selects in all."""
+    items = store.summaries(query)
+    total = (
+        len(items) + query.offset
+        if query.limit is None or len(items) < query.limit
+        else store.count_selected(query)
+    )
+    return Page[TableSummary](items=items, total=total, offset=query.offset, limit=query.limit)
+
+
+def find_project(store: Store, project: str) -> list[TargetTable]:
+    """Every filing of a project: its exact name first, else every name containing it."""
+    exact = list(store.tables(project=project, exact=True))
+    return exact or list(store.tables(project=project))
+
+
+@dataclass(slots=True)
+class TableSet:
+    """Tables to review, and the files that could not be read into any."""
+
+    tables: list[TargetTable]
+    errors: list[InputError]
+
+
+def tables_from(
+    store_or_db: Store | str | None,
+    files: Sequence[str] = (),
+    *,
+    department: str | None = None,
+) -> TableSet:
+    """Stored tables (of a department), or tables read from files given directly."""
+    if files:
+        tables: list[TargetTable] = []
+        errors: list[InputError] = []
+        for item in read_paths(files):
+            (tables if isinstance(item, TargetTable) else errors).append(item)  # type: ignore[arg-type]
+        return TableSet(tables, errors)
+    store = store_or_db if isinstance(store_or_db, Store) else open_store(store_or_db)
+    if department:
+        ids = [s.id for s in store.summaries(TableQuery(department=department))]
+        return TableSet(list(store.tables(ids=ids)) if ids else [], [])
+    return TableSet(list(store.tables()), [])
+
+
+# -- review ---------------------------------------------------------------------------
+
+
+def review(tables: Sequence[TargetTable], config: Any = None) -> list[Finding]:
+    """The reviewer's findings on the tables (evaluation.md §2), with ``[rules]`` settings."""
+    return check(tables, config)
+
+
+def fails(severities: Iterable[Severity | str], fail_on: FailOn) -> bool:
+    """Whether findings of these severities reach the threshold a command exits 1 at."""
+    if fail_on == "never":
+        return False
+    threshold = Severity.parse(fail_on)
+    return any(
+        (s if isinstance(s, Severity) else Severity.parse(s)) >= threshold for s in severities
+    )
+
+
+def classify(tables: Iterable[TargetTable]) -> list[dict[str, Any]]:
+    """Each indicator's 一级/二级指标 (the table's own, or inferred) and why: one JSON shape."""
+    from .classify import classify_table
+
+    out = []
+    for t in tables:
+        src = t.source
+        out.append({
+            "project": t.project,
+            "source": {"file": src.file, "index": src.index} if src else None,
+            "indicators": [{"name": i.name, **c.to_json()}
+                           for i, c in zip(t.indicators, classify_table(t), strict=True)],
+        })  # fmt: skip
+    return out
+
+
+# -- self-evaluation and monitoring ---------------------------------------------------
+
+
+def write_template(
+    store: Store,
+    kind: Literal["selfeval", "monitor"],
+    out: str | IO[bytes],
+    *,
+    department: str | None = None,
+    month: int | None = None,
+    settings: Any = None,
+) -> int:
+    """The workbook departments fill: one protected sheet per project; returns the count."""
+    from .scoring import write_monitor_template, write_selfeval_template
+
+    tables = tables_from(store, department=department).tables
+    if not tables:
+        where = f"主管部门含“{department}”的" if department else ""
+        raise StoreError(f"库中没有{where}绩效目标表（先用 jixiao import 导入）")
+    if kind == "selfeval":
+        return write_selfeval_template(tables, out, settings)
+    return write_monitor_template(tables, out, month)
+
+
+def evaluate(store: Store, files: Sequence[str], settings: Any) -> Any:
+    """Score filled self-evaluation returns against the stored tables and store the results."""
+    from .scoring import evaluate_files
+
+    return evaluate_files(list(files), store, settings)
+
+
+def monitor(store: Store, files: Sequence[str], settings: Any) -> Any:
+    """Traffic lights for filled monitoring returns."""
+    from .scoring import monitor_files
+
+    return monitor_files(list(files), store, settings)
+
+
+def list_evaluations(store: Store, *, department: str | None = None) -> list[EvaluationRecord]:
+    """Stored self-evaluations by department and project."""
+    return list_evaluations_in(store, department=department)
+
+
+@dataclass(slots=True)
+class StoredEvaluation:
+    """One stored self-evaluation with its indicators' scores and flags."""
+
+    record: EvaluationRecord
+    items: list[tuple[str, float | None, list[str]]]
+
+
+def show_evaluation(store: Store, key: str) -> list[StoredEvaluation]:
+    """A stored evaluation by its number, or every one whose project contains ``key``."""
+    records = list_evaluations_in(store)
+    chosen = (
+        [r for r in records if r.id == int(key)]
+        if key.isdigit()
+        else [r for r in records if key in r.project]
+    )
+    return [StoredEvaluation(r, evaluation_scores(store, r.id)) for r in chosen]
+
+
+# -- outputs --------------------------------------------------------------------------
+
+
+def export_tables(
+    store: Store, fmt: TableFormat, out: TextIO | IO[bytes] | str, query: TableQuery | None = None
+) -> int:
+    """Stored tables as JSON (interchange form), CSV or XLSX; returns the rows written."""
+    from .exports import write_csv, write_json, write_xlsx
+
+    q = query or TableQuery()
+    if q == TableQuery():
+        tables: Iterable[TargetTable] = store.tables()
+    else:
+        tables = store.tables(ids=[s.id for s in store.summaries(q)])
+    if fmt == "xlsx":
+        return write_xlsx(tables, out)  # type: ignore[arg-type]
+    writer = write_json if fmt == "json" else write_csv
+    return writer(tables, out)  # type: ignore[arg-type]
+
+
+def export_findings(
+    findings: Sequence[Finding], fmt: FindingFormat, out: TextIO | IO[bytes] | str
+) -> int:
+    """Findings as JSON (their one shape), CSV or XLSX."""
+    from .exports.findings import write_findings_csv, write_findings_json, write_findings_xlsx
+
+    if fmt == "xlsx":
+        write_findings_xlsx(findings, out)  # type: ignore[arg-type]
+        return len(findings)
+    if fmt == "csv":
+        return write_findings_csv(findings, out)  # type: ignore[arg-type]
+    return write_findings_json(findings, out)  # type: ignore[arg-type]
