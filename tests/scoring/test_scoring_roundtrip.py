@@ -13,8 +13,8 @@ from openpyxl import load_workbook
 
 from jixiao.scoring import evaluate_files, write_evaluations_xlsx, write_selfeval_template
 from jixiao.scoring.formulas import TIER_PARTIAL, TIERS
-from jixiao.store import Store
 from jixiao.service import list_evaluations
+from jixiao.store import Store
 from jixiao.store.evaluations import evaluation_scores
 
 # Columns of the self-evaluation sheet, as a department sees them.
