@@ -12,19 +12,16 @@ from rich import box
 from rich.markup import escape
 from rich.table import Table
 
+from .. import service
 from ..config import load_config
-from ..model import TargetTable, json_number
+from ..model import json_number
 from ..scoring import (
     Evaluation,
     Finding,
     MonitoringReport,
     MonitoringSettings,
     ScoringSettings,
-    evaluate_files,
-    monitor_files,
     write_evaluations_xlsx,
-    write_monitor_template,
-    write_selfeval_template,
 )
 from ..scoring.formulas import round2
 from .app import DbOption, DebugOption, StdoutOrFileOption, app, console, console_err, open_store
@@ -57,16 +54,6 @@ _LIGHT = {
 }
 
 
-def _tables(db: str | None, department: str | None) -> list[TargetTable]:
-    store = open_store(db)
-    ids = [s.id for s in store.summaries(department=department)]
-    if not ids:
-        where = f"主管部门含“{department}”的" if department else ""
-        console_err.print(f"库中没有{escape(where)}绩效目标表（先用 jixiao import 导入）")
-        raise typer.Exit(1)
-    return list(store.tables(ids=ids))
-
-
 @template_app.command("selfeval")
 def template_selfeval(
     output: OutputOption,
@@ -80,7 +67,9 @@ def template_selfeval(
     Example: jixiao template selfeval --department 财政局 -o 自评表.xlsx
     """
     settings = ScoringSettings.from_config(load_config(config))
-    n = write_selfeval_template(_tables(db, department), str(output), settings)
+    n = service.write_template(
+        open_store(db), "selfeval", str(output), department=department, settings=settings
+    )
     console.print(f"已写出 {escape(str(output))}：{n} 个项目")
 
 
@@ -98,13 +87,10 @@ def template_monitor(
 
     Example: jixiao template monitor --month 6 -o 监控表.xlsx
     """
-    n = write_monitor_template(_tables(db, department), str(output), month)
+    n = service.write_template(
+        open_store(db), "monitor", str(output), department=department, month=month
+    )
     console.print(f"已写出 {escape(str(output))}：{n} 个项目")
-
-
-def _fails(findings: list[Finding], fail_on: str) -> bool:
-    levels = {"error": ("error",), "warning": ("error", "warning"), "never": ()}[fail_on]
-    return any(f.severity in levels for f in findings)
 
 
 def _num(x: float | None) -> str:
@@ -192,7 +178,7 @@ def evaluate_cmd(
     if fmt not in ("text", "json", "xlsx"):
         raise typer.BadParameter("must be text, json or xlsx", param_hint="--format")
     settings = ScoringSettings.from_config(load_config(config))
-    run = evaluate_files([str(f) for f in files], open_store(db), settings)
+    run = service.evaluate(open_store(db, write=True), [str(f) for f in files], settings)
     for p in run.problems:
         console_err.print(f"[red]错误[/red] {escape(p)}", soft_wrap=True)
     if fmt == "json":
@@ -213,7 +199,7 @@ def evaluate_cmd(
             + (f"，未填写的工作表 {run.blank} 张已跳过" if run.blank else "")
         )
     findings = [f for e in run.evaluations for f in e.findings]
-    if run.problems or _fails(findings, settings.fail_on):
+    if run.problems or service.fails((f.severity for f in findings), settings.fail_on):
         raise typer.Exit(1)
 
 
@@ -266,7 +252,7 @@ def monitor_cmd(
     if fmt not in ("text", "json"):
         raise typer.BadParameter("must be text or json", param_hint="--format")
     settings = MonitoringSettings.from_config(load_config(config))
-    run = monitor_files([str(f) for f in files], open_store(db), settings)
+    run = service.monitor(open_store(db), [str(f) for f in files], settings)
     for p in run.problems:
         console_err.print(f"[red]错误[/red] {escape(p)}", soft_wrap=True)
     if fmt == "json":
@@ -284,5 +270,86 @@ def monitor_cmd(
             f"{counts['yellow']}，绿灯 {counts['green']}"
         )
     findings = [f for r in run.reports for f in r.findings]
-    if run.problems or _fails(findings, settings.fail_on):
+    if run.problems or service.fails((f.severity for f in findings), settings.fail_on):
         raise typer.Exit(1)
+
+
+_EVALUATION_COLUMNS = (
+    ("#", "right"), ("主管部门", "left"), ("项目名称", "left"), ("年度", "right"),
+    ("执行率", "right"), ("总分", "right"), ("等级", "center"), ("评价时间", "left"),
+)  # fmt: skip
+
+
+@app.command("evaluations")
+def evaluations_cmd(
+    key: Annotated[
+        str | None,
+        typer.Argument(help="Show this evaluation: its number, or part of a project name."),
+    ] = None,
+    department: DepartmentOption = None,
+    db: DbOption = None,
+    debug: DebugOption = False,
+) -> None:
+    """List the stored self-evaluations, or show one with its indicators' scores.
+
+    Example: jixiao evaluations --department 财政局; jixiao evaluations 3
+    """
+    store = open_store(db)
+    if key is None:
+        records = service.list_evaluations(store, department=department)
+        t = Table(box=box.SIMPLE_HEAD, show_edge=False)
+        for h, j in (
+            ("#", "right"),
+            ("主管部门", "left"),
+            ("项目名称", "left"),
+            ("年度", "right"),
+            ("执行率", "right"),
+            ("总分", "right"),
+            ("等级", "center"),
+            ("评价时间", "left"),
+        ):
+            t.add_column(h, justify=j, overflow="fold")  # type: ignore[arg-type]
+        for r in records:
+            t.add_row(
+                str(r.id), escape(r.department or ""), escape(r.project), str(r.year or ""),
+                _pct(r.execution_rate), _num(r.total), escape(r.grade or "未评级"),
+                r.evaluated_at.strftime("%Y-%m-%d %H:%M"),
+            )  # fmt: skip
+        console.print(t)
+        console.print(f"共 {len(records)} 个自评结果")
+        return
+    found = service.show_evaluation(store, key)
+    if not found:
+        console_err.print(f"没有编号或项目名称为“{escape(key)}”的自评结果")
+        raise typer.Exit(1)
+    for ev in found:
+        r = ev.record
+        console.print(
+            f"[bold]{escape(r.project)}[/bold]  {escape(r.department or '')}  "
+            f"总分 [bold]{_num(r.total)}[/bold]  等级 [bold]{escape(r.grade or '未评级')}[/bold]  "
+            f"执行率 {_pct(r.execution_rate)}  [dim]{escape(r.input_file)}[/dim]"
+        )
+        t = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+        t.add_column("指标名称", overflow="fold")
+        t.add_column("得分", justify="right")
+        t.add_column("标记", overflow="fold")
+        for name, score, flags in ev.items:
+            t.add_row(escape(name), _num(score), escape(", ".join(flags)))
+        console.print(t)
+        console.print()
+
+
+db_app = typer.Typer(help="The database: create or upgrade its schema.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+
+
+@db_app.command("upgrade")
+def db_upgrade(db: DbOption = None, debug: DebugOption = False) -> None:
+    """Create the database or bring it to the newest schema (reads never do this).
+
+    Example: jixiao db upgrade --db postgresql://jixiao@db/jixiao
+    """
+    url = service.upgrade_database(db)
+    from ..store import display_url
+
+    console.print(f"数据库 {escape(display_url(url))} 已是最新结构")

@@ -2,22 +2,29 @@
 
 from __future__ import annotations
 
+import enum
 import json
 import sys
-from collections.abc import Iterable
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.markup import escape
 
-from ..classify import classify_table
+from .. import service
 from ..config import load_config
-from ..exports.findings import write_findings_xlsx
-from ..ingest import read_paths
 from ..model import TargetTable
-from ..rules import Finding, Severity, check
-from .app import DbOption, DebugOption, StdoutOrFileOption, app, console, console_err, open_store
+from ..rules import Finding, Severity
+from .app import (
+    DbOption,
+    DebugOption,
+    StdoutOrFileOption,
+    app,
+    console,
+    console_err,
+    open_store,
+    write_output,
+)
 
 _STYLE = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 
@@ -27,31 +34,44 @@ FilesArg = Annotated[
 ]
 
 
-def _tables(files: list[Path] | None, db: str | None) -> Iterable[TargetTable]:
+class FailOn(enum.StrEnum):
+    error = "error"
+    warning = "warning"
+    info = "info"
+    never = "never"
+
+
+class CheckFormat(enum.StrEnum):
+    text = "text"
+    json = "json"
+    csv = "csv"
+    xlsx = "xlsx"
+
+
+def _tables(files: list[Path] | None, db: str | None) -> list[TargetTable]:
     """Stored tables, or tables read from files given directly (unreadable ones: one line)."""
-    if not files:
-        return open_store(db).tables()
-    tables: list[TargetTable] = []
-    for item in read_paths(str(f) for f in files):
-        if isinstance(item, TargetTable):
-            tables.append(item)
-        else:
-            console_err.print(f"[red]错误[/red] {escape(str(item))}", soft_wrap=True)
-    return tables
+    got = service.tables_from(open_store(db) if not files else None, [str(f) for f in files or []])
+    for e in got.errors:
+        console_err.print(f"[red]错误[/red] {escape(str(e))}", soft_wrap=True)
+    return got.tables
 
 
 @app.command("check")
 def check_cmd(
     files: FilesArg = None,
     db: DbOption = None,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="text | json | xlsx")] = "text",
+    fmt: Annotated[
+        CheckFormat,
+        typer.Option("--format", "-f", case_sensitive=False, help="text | json | csv | xlsx"),
+    ] = CheckFormat.text,
     output: StdoutOrFileOption = None,
     fail_on: Annotated[
-        str,
+        FailOn,
         typer.Option(
-            help="Exit 1 when a finding is at least this severe: error | warning | never."
+            case_sensitive=False,
+            help="Exit 1 when a finding is at least this severe: error | warning | info | never.",
         ),
-    ] = "error",
+    ] = FailOn.error,
     config: Annotated[
         str | None, typer.Option("--config", help="jixiao.toml to read [rules] from.")
     ] = None,
@@ -64,34 +84,16 @@ def check_cmd(
 
     Example: jixiao check --format xlsx -o findings.xlsx
     """
-    fmt = fmt.lower()
-    if fmt not in ("text", "json", "xlsx"):
-        raise typer.BadParameter("must be text, json or xlsx", param_hint="--format")
-    fail_on = fail_on.lower()
-    if fail_on not in ("error", "warning", "info", "never"):
-        raise typer.BadParameter("must be error, warning or never", param_hint="--fail-on")
     cfg = load_config(config)
-    tables = list(_tables(files, db))
-    findings = check(tables, cfg)
-    if fmt == "json":
-        text = json.dumps([f.to_json() for f in findings], ensure_ascii=False, indent=2) + "\n"
-        if output is None:
-            sys.stdout.write(text)
-        else:
-            output.write_text(text, encoding="utf-8")
-    elif fmt == "xlsx":
-        if output is None:
-            if sys.stdout.isatty():
-                raise typer.BadParameter("XLSX needs an output file", param_hint="--output")
-            write_findings_xlsx(findings, sys.stdout.buffer)
-        else:
-            write_findings_xlsx(findings, str(output))
-    else:
+    tables = _tables(files, db)
+    findings = service.review(tables, cfg)
+    if fmt is CheckFormat.text:
         _print_text(findings, len(tables))
-    if fail_on != "never":
-        threshold = Severity.parse(fail_on)
-        if any(f.severity >= threshold for f in findings):
-            raise typer.Exit(1)
+    else:
+        kind = fmt.value
+        write_output(output, kind, lambda out: service.export_findings(findings, kind, out))  # type: ignore[arg-type]
+    if service.fails((f.severity for f in findings), fail_on.value):
+        raise typer.Exit(1)
 
 
 def _print_text(findings: list[Finding], n_tables: int) -> None:
@@ -134,26 +136,19 @@ def classify_cmd(
     fmt = fmt.lower()
     if fmt not in ("text", "json"):
         raise typer.BadParameter("must be text or json", param_hint="--format")
-    tables = _tables(files, db)
+    result = service.classify(_tables(files, db))
     if fmt == "json":
-        out = []
-        for t in tables:
-            src = t.source
-            out.append({
-                "project": t.project,
-                "source": {"file": src.file, "index": src.index} if src else None,
-                "indicators": [{"name": i.name, **c.to_json()}
-                               for i, c in zip(t.indicators, classify_table(t), strict=True)],
-            })  # fmt: skip
-        sys.stdout.write(json.dumps(out, ensure_ascii=False, indent=2) + "\n")
+        sys.stdout.write(json.dumps(result, ensure_ascii=False, indent=2) + "\n")
         return
-    for t in tables:
-        where = f"{t.source.file} 表 {t.source.index + 1}" if t.source else ""
-        console.print(f"[bold]{escape(t.project)}[/bold]  [dim]{escape(where)}[/dim]")
-        for i, c in zip(t.indicators, classify_table(t), strict=True):
-            mark = "" if c.given else "[dim]（推定）[/dim]"
+    for t in result:
+        src = t["source"]
+        where = f"{src['file']} 表 {src['index'] + 1}" if src else ""
+        console.print(f"[bold]{escape(t['project'])}[/bold]  [dim]{escape(where)}[/dim]")
+        for i in t["indicators"]:
+            mark = "" if i["given"] else "[dim]（推定）[/dim]"
             console.print(
-                f"  {escape(i.name)}：{c.level1}/{c.level2}{mark}  [dim]{escape(c.why)}[/dim]",
+                f"  {escape(i['name'])}：{i['level1']}/{i['level2']}{mark}  "
+                f"[dim]{escape(i['why'])}[/dim]",
                 soft_wrap=True,
             )
         console.print()
