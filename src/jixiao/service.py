@@ -25,14 +25,27 @@ from dataclasses import dataclass
 from typing import IO, Any, Literal, TextIO
 
 from .errors import InputError, StoreError, UnreadableFile
-from .ingest import FileOutcome, ImportReport, parse_file, read_paths, store_parsed
+from .ingest import FileOutcome, ImportReport, find_files, parse_file, read_paths, store_parsed
 from .ingest import import_paths as _import_paths
 from .model import TargetTable
 from .query import Page, TableQuery
 from .readers.safety import MAX_FILE_BYTES
 from .rules import Finding, Severity, check
-from .store import Store, TableSummary
-from .store.evaluations import EvaluationRecord, evaluation_scores, list_evaluations_in
+from .store import Store, TableSummary, display_url
+from .store.evaluations import (
+    EvaluationRecord,
+    evaluation_scores,
+    list_evaluations_in,
+    save_evaluation,
+)
+
+__all__ = [
+    "FileOutcome", "ImportReport", "Store", "StoredEvaluation", "TableSet", "classify",
+    "documents_in", "evaluate", "export_findings", "export_tables", "fails", "find_project",
+    "import_paths", "import_upload", "list_evaluations", "monitor", "open_store", "review",
+    "select_tables", "show_evaluation", "tables_from", "upgrade_database", "where",
+    "write_template",
+]  # fmt: skip
 
 TableFormat = Literal["json", "csv", "xlsx"]
 FindingFormat = Literal["json", "csv", "xlsx"]
@@ -62,6 +75,16 @@ def upgrade_database(db: str | None) -> str:
 
 
 # -- import ---------------------------------------------------------------------------
+
+
+def documents_in(paths: Iterable[str]) -> list[str]:
+    """The documents an import of these files and folders will read, in order."""
+    return find_files(paths)
+
+
+def where(db_url: str) -> str:
+    """A database URL as a person may see it (no password)."""
+    return display_url(db_url)
 
 
 def import_paths(
@@ -217,11 +240,51 @@ def write_template(
     return write_monitor_template(tables, out, month)
 
 
-def evaluate(store: Store, files: Sequence[str], settings: Any) -> Any:
-    """Score filled self-evaluation returns against the stored tables and store the results."""
+def evaluate(store: Store, files: Sequence[str], settings: Any, *, save: bool = True) -> Any:
+    """Score filled self-evaluation returns against the stored tables and store the results
+    (a new evaluation of a project replaces its previous one)."""
     from .scoring import evaluate_files
 
-    return evaluate_files(list(files), store, settings)
+    run = evaluate_files(list(files), store, settings)
+    if save:
+        for s in run.scored:
+            save_evaluation(store, *_evaluation_rows(s.evaluation, s.table))
+    return run
+
+
+def _evaluation_rows(ev: Any, table: TargetTable) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """A scored evaluation as the store keeps it: its row and its indicators' rows."""
+    e, origin, src = ev.execution, ev.origin, table.source
+    row = {
+        "department": ev.department, "project": ev.project, "year": ev.year,
+        "source_file": src.file if src else None, "source_index": src.index if src else None,
+        "input_file": origin.file if origin else "",
+        "input_sheet": origin.sheet if origin else None,
+        "money_unit": ev.money_unit, "budget": e.budget, "executed": e.executed,
+        "execution_rate": e.rate, "execution_weight": e.weight, "execution_score": e.score,
+        "execution_reason": e.reason, "indicator_score": ev.indicator_score, "total": ev.total,
+        "capped_from": ev.capped_from, "grade": ev.grade, "complete": ev.complete,
+        "findings": [x.to_json() for x in ev.findings],
+    }  # fmt: skip
+    items = [
+        {
+            "name": i.name,
+            "operator": i.operator,
+            "target": i.target,
+            "target_text": i.target_text,
+            "unit": i.unit,
+            "max_score": i.max,
+            "actual": i.actual,
+            "actual_text": i.actual_text,
+            "tier": i.tier,
+            "score": i.score,
+            "reason": i.reason,
+            "applicable": i.applicable,
+            "flags": list(i.flags),
+        }  # fmt: skip
+        for i in ev.indicators
+    ]
+    return row, items
 
 
 def monitor(store: Store, files: Sequence[str], settings: Any) -> Any:

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 
+from jixiao import service
 from jixiao.scoring import evaluate_files, write_evaluations_xlsx, write_selfeval_template
 from jixiao.scoring.formulas import TIER_PARTIAL, TIERS
 from jixiao.service import list_evaluations
@@ -82,7 +83,7 @@ def filled(store: Store, tmp_path: Path) -> Path:
 
 
 def test_round_trip_totals(store: Store, filled: Path) -> None:
-    run = evaluate_files([str(filled)], store)
+    run = service.evaluate(store, [str(filled)], None)
     assert run.problems == []
     assert run.blank == 32  # 35 sheets, 3 filled
     by = {e.project: e for e in run.evaluations}
@@ -115,9 +116,9 @@ def test_round_trip_totals(store: Store, filled: Path) -> None:
 
 
 def test_evaluating_again_replaces(store: Store, filled: Path) -> None:
-    evaluate_files([str(filled)], store)
+    service.evaluate(store, [str(filled)], None)
     first = {r.project: r.id for r in list_evaluations(store)}
-    evaluate_files([str(filled)], store)
+    service.evaluate(store, [str(filled)], None)
     again = list_evaluations(store)
     assert len(again) == 3
     assert {r.project: r.id for r in again} != first  # new rows, old ones gone
@@ -158,7 +159,7 @@ def test_sheet_titles() -> None:
 
 
 def test_scored_workbook(store: Store, filled: Path, tmp_path: Path) -> None:
-    run = evaluate_files([str(filled)], store, save=False)
+    run = evaluate_files([str(filled)], store)
     out = tmp_path / "out.xlsx"
     write_evaluations_xlsx(run.scored, str(out))
     wb = load_workbook(out)

@@ -20,7 +20,7 @@ from typer.core import TyperGroup
 
 from .. import service
 from ..errors import JixiaoError
-from ..store import Store
+from ..service import Store
 
 console = Console(highlight=False)
 console_err = Console(stderr=True, highlight=False)

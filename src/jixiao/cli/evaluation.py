@@ -350,6 +350,4 @@ def db_upgrade(db: DbOption = None, debug: DebugOption = False) -> None:
     Example: jixiao db upgrade --db postgresql://jixiao@db/jixiao
     """
     url = service.upgrade_database(db)
-    from ..store import display_url
-
-    console.print(f"数据库 {escape(display_url(url))} 已是最新结构")
+    console.print(f"数据库 {escape(service.where(url))} 已是最新结构")

@@ -12,9 +12,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from .. import service
-from ..ingest import FileOutcome, find_files
 from ..model import TargetTable, json_number
 from ..query import TableQuery
+from ..service import FileOutcome
 from .app import (
     DbOption,
     DebugOption,
@@ -52,7 +52,7 @@ def import_cmd(
     Example: jixiao import samples/seeds --db jixiao.db
     """
     store = open_store(db, write=True)
-    files = [str(f) for f in find_files(str(p) for p in paths)]
+    files = service.documents_in(str(p) for p in paths)
     show_bar = not quiet and console_err.is_terminal and len(files) > 1
     if show_bar:
         with Progress(

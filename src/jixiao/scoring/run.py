@@ -17,7 +17,6 @@ from typing import TypeVar
 from ..errors import InputError
 from ..model import TargetTable
 from ..store import Store
-from ..store.evaluations import save_evaluation
 from .monitoring import MonitoringReport, monitor
 from .returns import MonitoringReturn, ReturnError, SelfEvaluationReturn, TableKey
 from .selfeval import Evaluation, Finding, score
@@ -142,26 +141,17 @@ def _matched(
 
 
 def evaluate_files(
-    paths: Iterable[str],
-    store: Store,
-    settings: ScoringSettings | None = None,
-    *,
-    save: bool = True,
+    paths: Iterable[str], store: Store, settings: ScoringSettings | None = None
 ) -> EvaluationRun:
-    """Score every return in the files and store the results (see the module docstring)."""
+    """Score every return in the files against the stored tables (see the module docstring).
+
+    Nothing is saved here: storing the results is the service's part.
+    """
     s = settings or ScoringSettings()
     run = EvaluationRun()
     for item, table, notes in _matched(paths, read_selfeval, store, run, _check_numbers):
         ev = score(table, item, s)
         ev.findings[:0] = notes
-        if save:
-            src = table.source
-            save_evaluation(
-                store,
-                ev,
-                source_file=src.file if src else None,
-                source_index=src.index if src else None,
-            )
         run.scored.append(Scored(table, item, ev))
     return run
 

@@ -16,7 +16,6 @@ from ..errors import StoreError
 from .schema import evaluation_items, evaluations
 
 if TYPE_CHECKING:
-    from ..scoring.selfeval import Evaluation
     from . import Store
 
 
@@ -39,57 +38,27 @@ def _same(col: Any, v: Any) -> Any:
     return col.is_(None) if v is None else col == v
 
 
-def save_evaluation(
-    store: Store, ev: Evaluation, *, source_file: str | None = None, source_index: int | None = None
-) -> int:
-    """Store one project's evaluation, replacing that project's previous one, in one transaction."""
-    e = ev.execution
-    origin = ev.origin
-    row = {
-        "department": ev.department, "project": ev.project, "year": ev.year,
-        "source_file": source_file, "source_index": source_index,
-        "input_file": origin.file if origin else "",
-        "input_sheet": origin.sheet if origin else None,
-        "money_unit": ev.money_unit, "budget": e.budget, "executed": e.executed,
-        "execution_rate": e.rate, "execution_weight": e.weight, "execution_score": e.score,
-        "execution_reason": e.reason, "indicator_score": ev.indicator_score, "total": ev.total,
-        "capped_from": ev.capped_from, "grade": ev.grade, "complete": ev.complete,
-        "findings": [x.to_json() for x in ev.findings], "evaluated_at": datetime.now(UTC),
-    }  # fmt: skip
+def save_evaluation(store: Store, row: dict[str, Any], items: list[dict[str, Any]]) -> int:
+    """Store one project's evaluation (a row of ``evaluations`` and its indicators' rows),
+    replacing that project's previous one, in one transaction."""
+    row = {**row, "evaluated_at": datetime.now(UTC)}
     try:
         with store.engine.begin() as conn:
             conn.execute(delete(evaluations).where(and_(
-                _same(evaluations.c.department, ev.department),
-                evaluations.c.project == ev.project,
-                _same(evaluations.c.year, ev.year),
+                _same(evaluations.c.department, row["department"]),
+                evaluations.c.project == row["project"],
+                _same(evaluations.c.year, row["year"]),
             )))  # fmt: skip
             eid = int(
                 conn.execute(insert(evaluations).returning(evaluations.c.id), row).scalar_one()
             )
-            items = [
-                {
-                    "evaluation_id": eid,
-                    "position": n,
-                    "name": i.name,
-                    "operator": i.operator,
-                    "target": i.target,
-                    "target_text": i.target_text,
-                    "unit": i.unit,
-                    "max_score": i.max,
-                    "actual": i.actual,
-                    "actual_text": i.actual_text,
-                    "tier": i.tier,
-                    "score": i.score,
-                    "reason": i.reason,
-                    "applicable": i.applicable,
-                    "flags": list(i.flags),
-                }  # fmt: skip
-                for n, i in enumerate(ev.indicators)
-            ]
             if items:
-                conn.execute(insert(evaluation_items), items)
+                conn.execute(
+                    insert(evaluation_items),
+                    [{**i, "evaluation_id": eid, "position": n} for n, i in enumerate(items)],
+                )
     except SQLAlchemyError as err:
-        raise StoreError(f"写入评价结果失败（{ev.project}）：{err}") from None
+        raise StoreError(f"写入评价结果失败（{row['project']}）：{err}") from None
     return eid
 
 
