@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from jixiao.classify import classify_indicator
-from jixiao.forms.values import split_value
 from jixiao.model import Indicator, TargetTable
+from jixiao.values import split_value
 
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data" / "classify_labelled.json"
 

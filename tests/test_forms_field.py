@@ -12,9 +12,9 @@ import pytest
 
 from jixiao.errors import InputError, UnknownLayout
 from jixiao.forms import read_tables
-from jixiao.forms.values import parse_amount, split_value
 from jixiao.model import TargetTable
 from jixiao.readers import read_document
+from jixiao.values import parse_amount, split_value
 
 INDICATORS = """
 <tr><td rowspan="4">绩效指标</td><td>一级指标</td><td>二级指标</td><td>三级指标</td>

@@ -115,7 +115,7 @@ def _imports(path: Path) -> set[str]:
 
 # The layers, bottom up: a module may import its own layer and those below it only.
 LAYERS = [
-    {"jixiao.errors", "jixiao.model", "jixiao.query", "jixiao.config"},
+    {"jixiao.errors", "jixiao.model", "jixiao.query", "jixiao.config", "jixiao.values"},
     {"jixiao.readers", "jixiao.forms", "jixiao.classify", "jixiao.exports.cells"},
     {"jixiao.rules", "jixiao.store", "jixiao.ingest"},
     {"jixiao.scoring", "jixiao.exports"},

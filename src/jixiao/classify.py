@@ -15,7 +15,6 @@ rate; a unit price (``元/亩``) is cost before it is a count.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .model import Indicator, TargetTable
@@ -277,11 +276,6 @@ def _promised(ind: Indicator, table: TargetTable | None) -> bool:
         return False
     n = f"{ind.number:g}"
     return re.search(rf"(?<![\d.]){re.escape(n)}\s*{re.escape(ind.unit)}", table.goal) is not None
-
-
-def levels_of(classes: Iterable[Classification]) -> list[str]:
-    """First levels as a list (handy for coverage checks)."""
-    return [c.level1 for c in classes]
 
 
 __all__ = [

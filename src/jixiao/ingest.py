@@ -54,10 +54,6 @@ class ImportReport:
     def warnings(self) -> list[str]:
         return [w for f in self.files for w in f.warnings]
 
-    @property
-    def refused(self) -> list[FileOutcome]:
-        return [f for f in self.files if f.status == "refused"]
-
     def count(self, status: str) -> int:
         return sum(1 for f in self.files if f.status == status)
 

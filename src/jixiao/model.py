@@ -13,7 +13,6 @@ from typing import Any, Literal, Self
 from pydantic import BaseModel, ConfigDict, Field
 
 Operator = Literal["≥", "≤", "=", ">", "<", "定性"]
-OPERATORS: tuple[str, ...] = ("≥", "≤", "=", ">", "<", "定性")
 
 
 def json_number(x: float | None) -> int | float | None:

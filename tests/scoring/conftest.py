@@ -13,16 +13,6 @@ from jixiao.store import Store
 SEEDS = Path(__file__).resolve().parents[2] / "samples" / "seeds"
 
 
-@pytest.fixture(scope="session")
-def seeded_db(tmp_path_factory: pytest.TempPathFactory) -> str:
-    """A SQLite file with the 36 seed tables; copied per test that writes to it."""
-    path = tmp_path_factory.mktemp("seeds") / "seeds.db"
-    with Store(str(path)) as store:
-        report = import_paths([str(SEEDS)], store, workers=1)
-        assert report.tables == 36
-    return str(path)
-
-
 @pytest.fixture
 def store(db_url: str) -> Iterator[Store]:
     """The seeds in a fresh store, on SQLite and on PostgreSQL (``db_url`` of tests/conftest.py)."""

@@ -14,10 +14,7 @@ from .csv import write_csv
 from .json import write_json
 from .xlsx import write_xlsx
 
-FORMATS = ("json", "csv", "xlsx")
-
 __all__ = [
-    "FORMATS",
     "INDICATOR_COLUMNS",
     "TABLE_COLUMNS",
     "flat_rows",

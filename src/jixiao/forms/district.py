@@ -19,9 +19,7 @@ import re
 
 from ..errors import TruncatedTable
 from ..model import Contact, Funds, Indicator, Source, TargetTable
-from .labels import CONTACT_NAME, CONTACT_PHONE, column_of, field_of, parse_title
-from .segment import Segment, has_project_row
-from .values import (
+from ..values import (
     clean_cell,
     clean_text,
     is_operator_variant,
@@ -31,6 +29,8 @@ from .values import (
     parse_number,
     split_value,
 )
+from .labels import CONTACT_NAME, CONTACT_PHONE, column_of, field_of, parse_title
+from .segment import Segment, has_project_row
 
 _TEXT_FIELDS = ("department", "implementer", "project", "overview", "basis", "goal")
 _NUMBER_FIELDS = (

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from .values import clean_text
+from ..values import clean_text
 
 # Table-level labels (the rows above the indicator block).
 FIELD_LABELS: dict[str, tuple[str, ...]] = {

@@ -41,6 +41,17 @@ from ..model import (
     TargetTable,
 )
 from ..readers.grid import Grid
+from ..values import (
+    clean_text,
+    convert_amount,
+    money_unit_name,
+    normalize_digits,
+    normalize_operator,
+    parse_amount,
+    parse_core,
+    parse_number,
+    split_value,
+)
 from .district import read_contact
 from .labels import (
     LABEL_MONEY_UNIT,
@@ -59,17 +70,6 @@ from .labels import (
     row_label_of,
 )
 from .segment import Segment, has_project_row
-from .values import (
-    clean_text,
-    convert_amount,
-    money_unit_name,
-    normalize_digits,
-    normalize_operator,
-    parse_amount,
-    parse_core,
-    parse_number,
-    split_value,
-)
 
 _LEVELS = ("level1", "level2")
 # Rows that sum the block up rather than state an indicator.

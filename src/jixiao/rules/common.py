@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from ..model import Indicator, json_number
+from ..model import json_number
 
 # Money units and what one of them is worth in 元.
 MONEY_SCALE: dict[str, float] = {"元": 1.0, "千元": 1e3, "万元": 1e4, "亿元": 1e8}
@@ -26,11 +26,6 @@ def money_scale(unit: str | None) -> float | None:
     if unit is None:
         return None
     return MONEY_SCALE.get(re.sub(r"\s+", "", unit))
-
-
-def ind_label(i: int, ind: Indicator) -> str:
-    """How a message names an indicator: ``指标“油烟整治”``."""
-    return f"指标“{ind.name}”"
 
 
 def ind_field(i: int, attr: str | None = None) -> str:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from ..forms.values import is_operator_variant
 from ..model import TargetTable
+from ..values import is_operator_variant
 from .base import Context, Finding, rule
 from .common import QUANTITATIVE, fmt
 

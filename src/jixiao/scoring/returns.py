@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import InputError
-from ..forms.values import split_value
 from ..model import json_number
+from ..values import split_value
 
 
 @dataclass(frozen=True, slots=True)

@@ -237,10 +237,6 @@ class Store:
         if ind_rows:
             conn.execute(insert(indicators), ind_rows)
 
-    def delete_document(self, path: str) -> bool:
-        with self.engine.begin() as conn:
-            return bool(conn.execute(delete(documents).where(documents.c.path == path)).rowcount)
-
     def documents(self) -> list[DocumentRecord]:
         with self._read() as conn:
             rows = conn.execute(select(documents).order_by(documents.c.path)).mappings().all()

@@ -1,4 +1,7 @@
-"""Cell text → typed values: numbers, operators, units, and text freed of markup.
+"""Cell text → typed values: numbers, operators, units, amounts, and text freed of markup.
+
+A neutral module (it imports only the model's types): the forms read cells with it,
+and the rules and scoring read values the same way without loading the forms.
 
 Everything here undoes damage that publishing and extraction do to a cell and
 keeps everything else as written (spec "Noisy sources").
@@ -10,7 +13,7 @@ import html
 import re
 from functools import lru_cache
 
-from ..model import Operator
+from .model import Operator
 
 # Fullwidth digits are digits: "３５" → "35". Only digits in `value`; numeric fields
 # also take the fullwidth point, percent sign and minus.
