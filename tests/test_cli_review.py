@@ -27,10 +27,11 @@ def test_check_json_from_store(db: str) -> None:
     r = runner.invoke(app, ["check", "--db", db, "--format", "json"])
     assert r.exit_code == 1  # errors exist
     found = json.loads(r.stdout)
-    assert {"code", "severity", "source", "project", "field", "message"} == set(found[0])
-    assert ("completeness.contact", "contact") in {(f["code"], f["field"]) for f in found}
-    dup = [f for f in found if f["code"] == "duplicates.project"]
-    assert [f["source"] for f in dup] == [{"file": "004_ba3dd06106aafdcb.txt", "index": 0}]
+    assert {"code", "severity", "project", "location", "message"} == set(found[0])
+    where = {(f["code"], f["location"]["field"]) for f in found}
+    assert ("completeness.contact", "contact") in where
+    dup = [f["location"] for f in found if f["code"] == "duplicates.project"]
+    assert [(d["file"], d["table"]) for d in dup] == [("004_ba3dd06106aafdcb.txt", 0)]
 
 
 def test_check_files_directly_and_fail_on(tmp_path: Path) -> None:

@@ -16,14 +16,17 @@ def test_clean_table_has_no_findings() -> None:
 def test_finding_json_shape() -> None:
     t = make_table(contact=Contact())
     (f,) = check([t])
+    # The one shape of a finding everywhere (review, scoring, import).
     assert f.to_json() == {
         "code": "completeness.contact",
         "severity": "error",
-        "source": None,
         "project": "油烟整治",
-        "field": "contact",
+        "location": {
+            "file": None, "table": None, "sheet": None, "page": None, "line": None,
+            "field": "contact", "indicator": None,
+        },
         "message": "未填写联系人和联系电话。",
-    }
+    }  # fmt: skip
 
 
 def test_severity_order() -> None:

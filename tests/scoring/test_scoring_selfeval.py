@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 from scoring_helpers import ind, make_table
 
+from jixiao.findings import Severity
 from jixiao.scoring import Actual, ScoringSettings, SelfEvaluationReturn, score
 from jixiao.scoring.formulas import TIER_MET, TIER_MISSED, TIER_PARTIAL
 from jixiao.scoring.selfeval import Evaluation
@@ -209,7 +210,7 @@ def test_every_indicator_not_applicable() -> None:
     assert ev.indicator_score == pytest.approx(72)
     assert ev.total == pytest.approx(80)
     assert [x.code for x in ev.findings] == ["all-not-applicable"]
-    assert ev.findings[0].severity == "error"
+    assert ev.findings[0].severity is Severity.ERROR
 
 
 def test_budget_zero() -> None:

@@ -15,6 +15,7 @@ from rich.table import Table
 from .. import service
 from ..config import load_config
 from ..model import json_number
+from ..rules import Severity
 from ..scoring import (
     Evaluation,
     Finding,
@@ -43,9 +44,9 @@ DepartmentOption = Annotated[
 ]
 
 _SEVERITY = {
-    "error": "[red]错误[/red]",
-    "warning": "[yellow]警告[/yellow]",
-    "info": "[dim]提示[/dim]",
+    Severity.ERROR: "[red]错误[/red]",
+    Severity.WARNING: "[yellow]警告[/yellow]",
+    Severity.INFO: "[dim]提示[/dim]",
 }
 _LIGHT = {
     "red": "[red]● 红[/red]",

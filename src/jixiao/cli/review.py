@@ -97,7 +97,7 @@ def check_cmd(
 
 
 def _print_text(findings: list[Finding], n_tables: int) -> None:
-    groups: dict[tuple[str, int, str], list[Finding]] = {}
+    groups: dict[tuple[str, int, str | None], list[Finding]] = {}
     for f in findings:
         src = f.source or {}
         groups.setdefault(
@@ -106,7 +106,7 @@ def _print_text(findings: list[Finding], n_tables: int) -> None:
     order = sorted(groups.items(), key=lambda kv: -max(f.severity.rank for f in kv[1]))
     for (file, index, project), fs in order:
         where = f"{file} 表 {index + 1}" if file else ""
-        console.print(f"[bold]{escape(project)}[/bold]  [dim]{escape(where)}[/dim]")
+        console.print(f"[bold]{escape(project or '')}[/bold]  [dim]{escape(where)}[/dim]")
         for f in sorted(fs, key=lambda f: -f.severity.rank):
             style = _STYLE[f.severity]
             field = f" [dim]{escape(f.field)}[/dim]" if f.field else ""

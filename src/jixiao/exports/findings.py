@@ -11,7 +11,7 @@ from typing import IO, Any, TextIO
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from ..rules.base import Finding
+from ..findings import Finding
 from .cells import safe_cell
 
 COLUMNS: list[tuple[str, int]] = [

@@ -9,6 +9,7 @@ writes ``docs/rules.md`` from the registry.
 
 from __future__ import annotations
 
+from ..findings import Finding, Location, Severity
 from . import (  # noqa: F401  (importing a module registers its rules)
     arithmetic,
     completeness,
@@ -22,7 +23,7 @@ from . import (  # noqa: F401  (importing a module registers its rules)
     time,
     values,
 )
-from .base import REGISTRY, Context, Finding, Rule, Severity, cross_rule, rule
+from .base import REGISTRY, Context, Rule, cross_rule, rule
 from .engine import RuleSettings, check, settings
 
 
@@ -74,6 +75,7 @@ __all__ = [
     "REGISTRY",
     "Context",
     "Finding",
+    "Location",
     "Rule",
     "RuleSettings",
     "Severity",

@@ -9,79 +9,16 @@ for a problem in a table and never print.
 
 from __future__ import annotations
 
-import enum
 import inspect
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import total_ordering
 from typing import TYPE_CHECKING, Any
 
+from ..findings import Finding, Location, Severity
 from ..model import TargetTable
 
 if TYPE_CHECKING:
     from ..classify import Classification
-
-
-@total_ordering
-class Severity(enum.Enum):
-    """严重程度: error (must be corrected) > warning (should be looked at) > info."""
-
-    INFO = "info"
-    WARNING = "warning"
-    ERROR = "error"
-
-    @property
-    def rank(self) -> int:
-        return _RANK[self]
-
-    @property
-    def label(self) -> str:
-        """The word a Chinese reviewer reads: 错误 / 警告 / 提示."""
-        return _LABEL[self]
-
-    def __lt__(self, other: object) -> bool:
-        if not isinstance(other, Severity):
-            return NotImplemented
-        return self.rank < other.rank
-
-    @classmethod
-    def parse(cls, text: str) -> Severity:
-        """``"warning"`` → WARNING; raises ValueError for anything else."""
-        try:
-            return cls(text.strip().lower())
-        except ValueError:
-            raise ValueError(f"未知的严重程度“{text}”（应为 error / warning / info）") from None
-
-
-_RANK = {Severity.INFO: 1, Severity.WARNING: 2, Severity.ERROR: 3}
-_LABEL = {Severity.INFO: "提示", Severity.WARNING: "警告", Severity.ERROR: "错误"}
-
-
-@dataclass(frozen=True, slots=True)
-class Finding:
-    """审核意见: one problem a rule found in one table.
-
-    ``field`` is the path in the interchange form (``funds.total``,
-    ``indicators[2].operator``, ``indicators`` for the indicator block as a whole),
-    or None when the finding is about the filing itself (a duplicate).
-    """
-
-    code: str
-    severity: Severity
-    source: dict[str, Any] | None
-    project: str
-    field: str | None
-    message: str
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "code": self.code,
-            "severity": self.severity.value,
-            "source": dict(self.source) if self.source is not None else None,
-            "project": self.project,
-            "field": self.field,
-            "message": self.message,
-        }
 
 
 ParamValue = bool | int | float | str | list[str]
@@ -137,9 +74,13 @@ class Context:
         return Finding(
             code=self.rule.code,
             severity=self.severity,
-            source={"file": src.file, "index": src.index} if src is not None else None,
+            location=Location(
+                file=src.file if src is not None else None,
+                table=src.index if src is not None else None,
+                line=src.first_line if src is not None else None,
+                field=field,
+            ),
             project=table.project,
-            field=field,
             message=message,
         )
 
@@ -204,3 +145,9 @@ def cross_rule(
         return func
 
     return deco
+
+
+__all__ = [
+    "REGISTRY", "Context", "Finding", "Location", "Param", "ParamValue", "Rule", "Severity",
+    "cross_rule", "rule",
+]  # fmt: skip

@@ -9,6 +9,7 @@ writes the scored workbook. Nothing here prints.
 
 from __future__ import annotations
 
+from ..findings import Finding
 from .monitoring import MonitoringReport, monitor
 from .report import summarize, write_evaluations_xlsx
 from .returns import (
@@ -21,7 +22,7 @@ from .returns import (
     TableKey,
 )
 from .run import EvaluationRun, MonitoringRun, Scored, evaluate_files, match_table, monitor_files
-from .selfeval import Evaluation, ExecutionResult, Finding, IndicatorResult, score
+from .selfeval import Evaluation, ExecutionResult, IndicatorResult, score
 from .settings import MonitoringSettings, ScoringSettings
 from .templates import write_monitor_template, write_selfeval_template
 

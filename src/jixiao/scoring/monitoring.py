@@ -12,10 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..findings import Finding
 from ..model import TargetTable, json_number
 from . import formulas as f
 from .returns import MonitoringReturn, Origin, Progress
-from .selfeval import Finding
+from .selfeval import finding
 from .settings import MonitoringSettings
 
 LIKELIHOODS: tuple[str, str, str] = ("确定能", "有可能", "不可能")
@@ -92,19 +93,19 @@ def monitor(
     lamp: f.Light | None = None
     if ret.month is None or not 1 <= ret.month <= 12:
         findings.append(
-            Finding("month-invalid", "error", f"监控月份应为 1–12（填写为 {ret.month}）")
+            finding("month-invalid", "error", f"监控月份应为 1–12（填写为 {ret.month}）")
         )
     elif ret.executed is None:
-        findings.append(Finding("executed-missing", "error", f"未填 1–{ret.month}月执行数"))
+        findings.append(finding("executed-missing", "error", f"未填 1–{ret.month}月执行数"))
     elif budget is None or budget <= 0:
-        findings.append(Finding("budget-zero", "error", "预算数为 0 或未填，执行进度无法计算"))
+        findings.append(finding("budget-zero", "error", "预算数为 0 或未填，执行进度无法计算"))
     else:
         p = f.progress(ret.executed, budget, ret.month)
         if p is not None:
             lamp = f.light(p, s.red_below, s.green_from)
             if lamp != "green":
                 findings.append(
-                    Finding(
+                    finding(
                         f"execution-{lamp}",
                         "warning" if lamp == "red" else "info",
                         f"执行进度 {f.round2(p * 100)}%（执行率 "
@@ -120,7 +121,7 @@ def monitor(
     for row in ret.indicators:
         if row.indicator not in names:
             findings.append(
-                Finding(
+                finding(
                     "unknown-indicator",
                     "error",
                     f"目标表中没有指标“{row.indicator}”",
@@ -158,7 +159,7 @@ def _watch(
 ) -> IndicatorWatch:
     target = f"{op if op and op != '定性' else ''}{value}{'' if value.endswith(unit) else unit}"
     if row is None or row.likelihood is None:
-        out.append(Finding("likelihood-missing", "warning", "未选择完成目标可能性", name))
+        out.append(finding("likelihood-missing", "warning", "未选择完成目标可能性", name))
         return IndicatorWatch(
             name,
             target,
@@ -172,7 +173,7 @@ def _watch(
     lamp = _LIKELIHOOD_LIGHT.get(like)
     if lamp is None:
         out.append(
-            Finding(
+            finding(
                 "likelihood-unknown",
                 "error",
                 f"完成目标可能性“{like}”不是 确定能 / 有可能 / 不可能 之一",
@@ -182,10 +183,10 @@ def _watch(
     elif lamp != "green":
         if not row.reason:
             out.append(
-                Finding("reason-missing", "error", f"完成目标可能性为“{like}”，需填写原因", name)
+                finding("reason-missing", "error", f"完成目标可能性为“{like}”，需填写原因", name)
             )
         if not row.measure:
             out.append(
-                Finding("measure-missing", "error", f"完成目标可能性为“{like}”，需填写举措", name)
+                finding("measure-missing", "error", f"完成目标可能性为“{like}”，需填写举措", name)
             )
     return IndicatorWatch(name, target, row.progress, like, lamp, row.reason, row.measure)

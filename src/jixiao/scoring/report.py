@@ -189,5 +189,5 @@ def _fill(ws: Worksheet, x: Scored) -> None:
     if e.findings:
         ws.cell(row + 2, 2, "审核发现").font = BOLD
         for n, fd in enumerate(e.findings, row + 3):
-            ws.cell(n, 2, {"error": "错误", "warning": "警告", "info": "提示"}[fd.severity])
+            ws.cell(n, 2, fd.severity.label)
             ws.cell(n, 3, clean(f"{fd.indicator + '：' if fd.indicator else ''}{fd.message}"))

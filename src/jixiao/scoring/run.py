@@ -15,11 +15,12 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 from ..errors import InputError
+from ..findings import Finding
 from ..model import TargetTable
 from ..store import Store
 from .monitoring import MonitoringReport, monitor
 from .returns import MonitoringReturn, ReturnError, SelfEvaluationReturn, TableKey
-from .selfeval import Evaluation, Finding, score
+from .selfeval import Evaluation, finding, score
 from .settings import MonitoringSettings, ScoringSettings
 from .templates import is_qualitative
 from .workbooks import read_monitoring, read_selfeval
@@ -80,7 +81,7 @@ def match_table(
     if len(tables) > 1:
         # The same project filed twice by one department: score against the first filing.
         notes.append(
-            Finding(
+            finding(
                 "duplicate-table",
                 "info",
                 f"库中该项目有 {len(tables)} 张目标表，按第一张（"

@@ -21,33 +21,20 @@ Where ``spec/evaluation.md`` is silent the choices are (docs/configuration.md, S
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
+from ..findings import Finding, Location, Severity
 from ..model import Indicator, TargetTable, json_number
 from . import formulas as f
 from .returns import Actual, Origin, SelfEvaluationReturn
 from .settings import ScoringSettings
 
-Severity = Literal["error", "warning", "info"]
 _EPS = 1e-9  # float noise: 9.999999999999998 of 10 is full marks
 
 
-@dataclass(frozen=True, slots=True)
-class Finding:
-    """发现: a stable code, a severity, a message a reviewer understands, and the indicator."""
-
-    code: str
-    severity: Severity
-    message: str
-    indicator: str | None = None
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "code": self.code,
-            "severity": self.severity,
-            "indicator": self.indicator,
-            "message": self.message,
-        }
+def finding(code: str, severity: str, message: str, indicator: str | None = None) -> Finding:
+    """A scoring finding: about an indicator (by name) or the return as a whole."""
+    return Finding(code, Severity.parse(severity), Location(indicator=indicator), None, message)
 
 
 @dataclass(slots=True)
@@ -121,8 +108,9 @@ class Evaluation:
             i.score is not None for i in self.indicators if i.applicable
         )
 
-    def severity_count(self, severity: Severity) -> int:
-        return sum(1 for x in self.findings if x.severity == severity)
+    def severity_count(self, severity: Severity | str) -> int:
+        wanted = Severity.parse(severity)
+        return sum(1 for x in self.findings if x.severity is wanted)
 
     def to_json(self) -> dict[str, Any]:
         """The JSON report of one project, scores rounded to two decimals."""
@@ -166,7 +154,7 @@ def score(
     actuals, unknown = _join(table.indicators, ret.actuals)
     for a in unknown:
         findings.append(
-            Finding("unknown-indicator", "error", f"目标表中没有指标“{a.indicator}”", a.indicator)
+            finding("unknown-indicator", "error", f"目标表中没有指标“{a.indicator}”", a.indicator)
         )
     results = [
         _indicator(ind, act, s, findings)
@@ -182,7 +170,7 @@ def score(
         rate = execution.rate if execution.rate is not None else 0.0
         indicator_score = max(0.0, min(rate, 1.0)) * full
         findings.append(
-            Finding(
+            finding(
                 "all-not-applicable",
                 "error",
                 f"全部指标标为不适用：指标部分按预算执行率折算（{_n(indicator_score)} / "
@@ -192,7 +180,7 @@ def score(
     elif applicable_w > 0 and applicable_w < full - _EPS:
         indicator_score = f.rescale(earned, applicable_w, full)
         findings.append(
-            Finding(
+            finding(
                 "rescaled",
                 "info",
                 f"剔除不适用指标后按 {_n(earned)} × {_n(full)} / "
@@ -210,7 +198,7 @@ def score(
             capped_from = total
             total = cap
             findings.append(
-                Finding(
+                finding(
                     "capped",
                     "info",
                     f"预算执行率 {_pct(execution.rate)}，总分由 {_n(capped_from)} 封顶为 {_n(cap)}",
@@ -234,7 +222,7 @@ def score(
         # The grade follows the total as published (two decimals): 89.995 shows 90.00 and is 优.
         ev.grade = f.grade(f.round2(total), s.grades)
     else:
-        findings.append(Finding("incomplete", "error", "有未能评分的项目，补全后才能评定等级"))
+        findings.append(finding("incomplete", "error", "有未能评分的项目，补全后才能评定等级"))
     return ev
 
 
@@ -260,7 +248,7 @@ def _execution(
         budget = table.funds.total
         if budget is not None:
             out.append(
-                Finding(
+                finding(
                     "budget-from-table",
                     "info",
                     f"未填预算数，按目标表资金总额 {json_number(budget)} 计",
@@ -270,18 +258,18 @@ def _execution(
         budget=budget, executed=ret.executed, weight=weight, reason=ret.execution_reason
     )
     if ret.executed is None:
-        out.append(Finding("executed-missing", "error", "未填全年执行数，无法计算预算执行率"))
+        out.append(finding("executed-missing", "error", "未填全年执行数，无法计算预算执行率"))
         return ex
     if ret.executed < 0:
         out.append(
-            Finding(
+            finding(
                 "executed-negative", "error", f"全年执行数为负数（{json_number(ret.executed)}）"
             )
         )
     rate = None if budget is None else f.execution_rate(ret.executed, budget)
     if rate is None:
         out.append(
-            Finding("budget-zero", "error", "预算数为 0 或未填，执行率无法计算，预算执行得分记 0")
+            finding("budget-zero", "error", "预算数为 0 或未填，执行率无法计算，预算执行得分记 0")
         )
         ex.score = 0.0
         return ex
@@ -289,7 +277,7 @@ def _execution(
     ex.score = f.execution_score(rate, weight)
     if f.percent(rate) < s.execution_explain_below and not ret.execution_reason:
         out.append(
-            Finding(
+            finding(
                 "execution-unexplained",
                 "warning",
                 f"预算执行率 {_pct(rate)} 低于 "
@@ -298,7 +286,7 @@ def _execution(
         )
     if rate > 1 + _EPS:
         out.append(
-            Finding("execution-over-budget", "warning", f"执行数超过预算数（执行率 {_pct(rate)}）")
+            finding("execution-over-budget", "warning", f"执行数超过预算数（执行率 {_pct(rate)}）")
         )
     return ex
 
@@ -355,10 +343,10 @@ def _indicator(
         level2=ind.level2,
     )
     if ind.score is None:
-        out.append(Finding("weight-missing", "error", "目标表中该指标没有分值", name))
+        out.append(finding("weight-missing", "error", "目标表中该指标没有分值", name))
         r.flags.append("weight-missing")
     if a is None:
-        out.append(Finding("actual-missing", "error", "未填实际完成值", name))
+        out.append(finding("actual-missing", "error", "未填实际完成值", name))
         r.flags.append("actual-missing")
         return r
     r.actual, r.actual_text, r.reason, r.applicable = (
@@ -376,7 +364,7 @@ def _indicator(
     if qualitative:
         if ind.operator != "定性" and (a.tier or a.score is not None):
             out.append(
-                Finding(
+                finding(
                     "scored-as-qualitative",
                     "info",
                     f"指标值“{ind.value}”无数值，按定性档次评分",
@@ -385,7 +373,7 @@ def _indicator(
             )
         elif ind.operator != "定性":
             out.append(
-                Finding(
+                finding(
                     "target-missing",
                     "error",
                     f"指标值“{ind.value}”无数值，无法计算；请按定性档次给分",
@@ -399,7 +387,7 @@ def _indicator(
         _quantitative(r, ind, a, s, out)
     if r.score is not None and r.score < w - _EPS and not a.reason:
         out.append(
-            Finding(
+            finding(
                 "reason-missing",
                 "warning",
                 f"得分 {_n(r.score)} 低于分值 {json_number(w)}，需填写偏差原因",
@@ -418,15 +406,15 @@ def _quantitative(
     if a.actual is None:
         if a.actual_text:
             out.append(
-                Finding("actual-not-number", "error", f"实际完成值“{a.actual_text}”不是数字", name)
+                finding("actual-not-number", "error", f"实际完成值“{a.actual_text}”不是数字", name)
             )
         else:
-            out.append(Finding("actual-missing", "error", "未填实际完成值", name))
+            out.append(finding("actual-missing", "error", "未填实际完成值", name))
         r.flags.append("actual-missing")
         return
     if a.score is not None:
         out.append(
-            Finding(
+            finding(
                 "score-ignored",
                 "info",
                 f"定量指标按公式计分，填写的得分 {json_number(a.score)} 未采用",
@@ -437,7 +425,7 @@ def _quantitative(
     d = f.direction(ind.operator, A)
     if B < 0:
         out.append(
-            Finding(
+            finding(
                 "actual-negative", "warning", f"实际完成值为负数（{json_number(B)}），得 0 分", name
             )
         )
@@ -456,7 +444,7 @@ def _quantitative(
         r.flags.append("over-achievement")
         if not a.reason:
             out.append(
-                Finding(
+                finding(
                     "over-achievement",
                     "warning",
                     f"实际完成值 {json_number(B)} 达到目标值 {json_number(A)} 的 "
@@ -468,7 +456,7 @@ def _quantitative(
             cut = s.over_achievement_deduction * w
             r.score = max(0.0, r.score - cut)
             out.append(
-                Finding(
+                finding(
                     "over-achievement-deducted",
                     "info",
                     f"超额完成扣 {_n(cut)} 分（分值的 "
@@ -483,12 +471,12 @@ def _qualitative(r: IndicatorResult, a: Actual, s: ScoringSettings, out: list[Fi
     met, partial = s.tiers
     tier = _TIER_WORDS.get(a.tier.strip()) if a.tier else None
     if a.tier and tier is None:
-        out.append(Finding("tier-unknown", "error", f"评价档次“{a.tier}”不是三档之一", name))
+        out.append(finding("tier-unknown", "error", f"评价档次“{a.tier}”不是三档之一", name))
         r.flags.append("tier-unknown")
         return
     if a.score is None:
         out.append(
-            Finding(
+            finding(
                 "qualitative-score-missing",
                 "error",
                 "定性指标未填得分" + (f"（已选“{tier}”）" if tier else ""),
@@ -501,12 +489,12 @@ def _qualitative(r: IndicatorResult, a: Actual, s: ScoringSettings, out: list[Fi
     if tier is None:
         tier = f.tier_of(a.score, w, met, partial)
         if tier is not None:
-            out.append(Finding("tier-inferred", "info", f"未选评价档次，按得分归入“{tier}”", name))
+            out.append(finding("tier-inferred", "info", f"未选评价档次，按得分归入“{tier}”", name))
             r.flags.append("tier-inferred")
     r.tier = tier
     if tier is None or not f.qualitative_score_fits(tier, a.score, w, met, partial):
         out.append(
-            Finding(
+            finding(
                 "outside-tier",
                 "error",
                 f"得分 {json_number(a.score)} 不在“{tier or '任一档次'}”的分数范围内"
