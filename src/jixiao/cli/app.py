@@ -9,7 +9,7 @@ from __future__ import annotations
 import enum
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -125,3 +125,9 @@ def write_output(output: Path | None, fmt: str, write: Callable[[Any], object]) 
         raise typer.BadParameter(
             f"无法写入 {output}：{e.strerror}", param_hint="--output"
         ) from None
+
+
+def add_columns(table: Any, spec: Iterable[tuple[str, str]]) -> None:
+    """Columns of a terminal table from (header, justify) pairs; long cells fold."""
+    for header, justify in spec:
+        table.add_column(header, justify=justify, overflow="fold")

@@ -25,7 +25,16 @@ from ..scoring import (
     write_evaluations_xlsx,
 )
 from ..scoring.formulas import round2
-from .app import DbOption, DebugOption, StdoutOrFileOption, app, console, console_err, open_store
+from .app import (
+    DbOption,
+    DebugOption,
+    StdoutOrFileOption,
+    add_columns,
+    app,
+    console,
+    console_err,
+    open_store,
+)
 
 template_app = typer.Typer(
     help="Write blank workbooks for departments to fill (自评表, 监控表).",
@@ -33,6 +42,7 @@ template_app = typer.Typer(
 )
 app.add_typer(template_app, name="template")
 
+ReturnsArg = Annotated[list[Path], typer.Argument(help="Filled workbooks (.xlsx) or JSON returns.")]
 ConfigOption = Annotated[
     str | None, typer.Option("--config", help="jixiao.toml with [scoring] / [monitoring].")
 ]
@@ -121,15 +131,7 @@ def _render_evaluation(e: Evaluation) -> None:
         f"得分 {_num(x.score)} / {_fmt(x.weight)}"
     )
     t = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
-    for h, j in (
-        ("指标名称", "left"),
-        ("目标值", "right"),
-        ("实际完成值", "right"),
-        ("分值", "right"),
-        ("得分", "right"),
-        ("标记", "left"),
-    ):
-        t.add_column(h, justify=j, overflow="fold")  # type: ignore[arg-type]
+    add_columns(t, _SCORE_COLUMNS)
     for i in e.indicators:
         op = i.operator if i.operator and i.operator != "定性" else ""
         unit = "" if i.target_text.endswith(i.unit) else i.unit
@@ -160,7 +162,7 @@ def _fmt(x: float | None) -> str:
 
 @app.command("evaluate")
 def evaluate_cmd(
-    files: Annotated[list[Path], typer.Argument(help="Filled 自评表 workbooks (.xlsx) or JSON.")],
+    files: ReturnsArg,
     db: DbOption = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="text | json | xlsx")] = "text",
     output: StdoutOrFileOption = None,
@@ -238,7 +240,7 @@ def _render_monitoring(r: MonitoringReport) -> None:
 
 @app.command("monitor")
 def monitor_cmd(
-    files: Annotated[list[Path], typer.Argument(help="Filled 监控表 workbooks (.xlsx) or JSON.")],
+    files: ReturnsArg,
     db: DbOption = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="text | json")] = "text",
     output: StdoutOrFileOption = None,
@@ -275,6 +277,10 @@ def monitor_cmd(
         raise typer.Exit(1)
 
 
+_SCORE_COLUMNS = (
+    ("指标名称", "left"), ("目标值", "right"), ("实际完成值", "right"), ("分值", "right"),
+    ("得分", "right"), ("标记", "left"),
+)  # fmt: skip
 _EVALUATION_COLUMNS = (
     ("#", "right"), ("主管部门", "left"), ("项目名称", "left"), ("年度", "right"),
     ("执行率", "right"), ("总分", "right"), ("等级", "center"), ("评价时间", "left"),

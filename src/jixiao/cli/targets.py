@@ -21,6 +21,7 @@ from .app import (
     StdoutOrFileOption,
     TableFormat,
     TableFormatOption,
+    add_columns,
     app,
     console,
     console_err,
@@ -195,6 +196,12 @@ def show_cmd(
         console.print()
 
 
+_INDICATOR_COLUMNS = (
+    ("指标名称", "left"), ("指标性质", "center"), ("指标值", "right"), ("指标单位", "left"),
+    ("分值", "right"), ("是否核心", "center"),
+)  # fmt: skip
+
+
 def render_form(t: TargetTable) -> Table:
     """绩效目标表 as a terminal table: label rows, funds, texts, indicators, contact."""
     title = f"{t.region or ''}{t.year or ''}{'年' if t.year else ''}{t.kind or ''}绩效目标表"
@@ -239,15 +246,7 @@ def render_form(t: TargetTable) -> Table:
     if levels:
         inds.add_column("一级指标")
         inds.add_column("二级指标")
-    for h, j in (
-        ("指标名称", "left"),
-        ("指标性质", "center"),
-        ("指标值", "right"),
-        ("指标单位", "left"),
-        ("分值", "right"),
-        ("是否核心", "center"),
-    ):
-        inds.add_column(h, justify=j, overflow="fold")  # type: ignore[arg-type]
+    add_columns(inds, _INDICATOR_COLUMNS)
     for i in t.indicators:
         cells = [
             escape(i.name),
