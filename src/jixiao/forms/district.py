@@ -19,6 +19,7 @@ import re
 
 from ..errors import TruncatedTable
 from ..model import Contact, Funds, Indicator, Source, TargetTable
+from ..readers.grid import Grid
 from ..values import (
     clean_cell,
     clean_text,
@@ -120,26 +121,107 @@ def read_contact(texts: list[str], contact: Contact) -> None:
 
 
 def build(seg: Segment, file: str, path: str | None = None) -> TargetTable:
-    """Read one segment in the district layout into a table; raise if it is cut short."""
+    """Read one segment in the district layout into a table; raise if it is cut short.
+
+    Three steps: read the rows (:class:`_Rows`), check the table is whole
+    (:func:`_check_whole`), and assemble the interchange form (:func:`_assemble`).
+    """
     grid = seg.grid
-    where_line = seg.first_line
     if grid is None or not grid.rows:
-        raise TruncatedTable("标题之后没有表格内容", file=file, table=seg.index, line=where_line)
+        raise TruncatedTable(
+            "标题之后没有表格内容", file=file, table=seg.index, line=seg.first_line
+        )
+    rows = _Rows(file, seg.index)
+    for r, row in enumerate(grid.rows):
+        rows.read(row, grid.line_of(r))
+    project = _check_whole(rows, seg, grid, file)
+    read_contact([p.text for p in seg.notes], rows.contact)
+    return _assemble(rows, project, seg, file, path)
 
-    values: dict[str, str] = {}
-    extra: dict[str, str] = {}
-    indicators: list[Indicator] = []
-    contact = Contact()
-    cols: dict[str, int] | None = None
-    header: list[str] | None = None
-    header_key: list[str] | None = None
-    prev_kept: list[str] | None = None
 
-    # What the last labelled row put into `values` / `extra`, so that a continuation
-    # row joined into it can be read again: (field keys, extra name).
-    prev_took: tuple[list[str], str | None] | None = None
+class _Rows:
+    """The rows of one district table as they are read: labelled rows, then indicators.
 
-    def take_labelled(row: list[str]) -> tuple[list[str], str | None]:
+    Cells are found by their labels, not their positions; a row that extraction split
+    from the one above is joined back to it (and that row read again).
+    """
+
+    def __init__(self, file: str, table: int) -> None:
+        self.file, self.table = file, table
+        self.values: dict[str, str] = {}
+        self.extra: dict[str, str] = {}
+        self.indicators: list[Indicator] = []
+        self.contact = Contact()
+        self.cols: dict[str, int] | None = None
+        self.header: list[str] | None = None
+        self._header_key: list[str] | None = None
+        self._prev: list[str] | None = None  # the last row kept, for a continuation
+        # What the last labelled row put into `values` / `extra`, so that a continuation
+        # row joined into it can be read again: (field keys, extra name).
+        self._took: tuple[list[str], str | None] | None = None
+
+    def read(self, row: list[str], line: int | None) -> None:
+        if self.cols is None:
+            h = header_columns(row)
+            if h is not None:
+                self.cols, self.header = h, row
+                self._header_key = [t.strip() for t in row]
+                return
+        texts = [(c, t) for c, t in enumerate(row) if t and not t.isspace()]
+        if not texts:
+            return
+        labels = self._labels(texts)
+        if self._continues(texts, labels):
+            self._join(texts)
+            return
+        if self.cols is not None and not labels:
+            if self._header_key is not None and [t.strip() for t in row] == self._header_key:
+                return  # a column-header row repeated after a page break
+            if column_of(texts[0][1]) is not None and header_columns(row) is not None:
+                return  # the same, with the merged 绩效指标 cell left empty on the new page
+            self.indicators.append(_indicator(row, self.cols, self.file, self.table, line))
+            self._prev, self._took = row, None
+            return
+        self._took = self._take_labelled(row)
+        self._prev = row
+
+    def _labels(self, texts: list[tuple[int, str]]) -> list[tuple[int, str]]:
+        if self.cols is None:
+            return [(c, k) for c, t in texts if (k := field_of(t)) is not None]
+        # Inside the indicator block a labelled row (联系人, or the next table's rows)
+        # starts with its label: looking at the first text only keeps the loop cheap.
+        # "预算执行率" is the one label that is also an indicator's name.
+        k0 = field_of(texts[0][1])
+        return [(texts[0][0], k0)] if k0 is not None and k0 != "execution_weight" else []
+
+    def _continues(self, texts: list[tuple[int, str]], labels: list[tuple[int, str]]) -> bool:
+        """Extraction (or a page break) split one cell over two rows: a row with no label
+        and at most two texts, each under a text of the row above, continues it; so
+        does a row whose first text completes the label above ("当年绩效" + "目标")."""
+        prev = self._prev
+        if prev is None or labels:
+            return False
+        if not all(c < len(prev) and prev[c].strip() for c, _ in texts):
+            return False
+        few = len(texts) <= 2 if self.cols is not None else len(texts) == 1 and texts[0][0] > 0
+        return few or _completes_label(prev, texts)
+
+    def _join(self, texts: list[tuple[int, str]]) -> None:
+        prev = self._prev
+        assert prev is not None
+        for c, t in texts:
+            prev[c] = prev[c] + t.strip()
+            if self.cols is not None and self.indicators and self._took is None:
+                _reread_indicator(self.indicators[-1], prev, self.cols)
+        if self._took is not None:
+            # Read the joined labelled row again, in place of what its first part gave.
+            for k in self._took[0]:
+                self.values.pop(k, None)
+            if self._took[1] is not None:
+                self.extra.pop(self._took[1], None)
+            self._took = self._take_labelled(prev)
+
+    def _take_labelled(self, row: list[str]) -> tuple[list[str], str | None]:
         texts = [(c, t) for c, t in enumerate(row) if t and not t.isspace()]
         labels = [(c, k) for c, t in texts if (k := field_of(t)) is not None]
         took: list[str] = []
@@ -148,15 +230,14 @@ def build(seg: Segment, file: str, path: str | None = None) -> TargetTable:
                 continue
             if k.startswith("contact."):
                 v = _value_after(row, c)
-                read_contact(
-                    [f"{'联系人' if k == 'contact.name' else '联系电话'}：{v or ''}"], contact
-                )
+                kind = "联系人" if k == "contact.name" else "联系电话"
+                read_contact([f"{kind}：{v or ''}"], self.contact)
                 continue
-            if k in values:
+            if k in self.values:
                 continue
             v = _value_after(row, c)
             if v is not None:
-                values[k] = v
+                self.values[k] = v
                 took.append(k)
         extra_name = None
         if not labels and texts:
@@ -164,128 +245,55 @@ def build(seg: Segment, file: str, path: str | None = None) -> TargetTable:
             name = clean_text(texts[0][1])
             rest = [clean_text(t) for _, t in texts[1:]]
             if rest and name:
-                extra[name] = "".join(rest) if len(rest) == 1 else " ".join(rest)
+                self.extra[name] = "".join(rest) if len(rest) == 1 else " ".join(rest)
                 extra_name = name
         return took, extra_name
 
-    for r, row in enumerate(grid.rows):
-        line = grid.line_of(r)
-        if cols is None:
-            h = header_columns(row)
-            if h is not None:
-                cols, header = h, row
-                header_key = [t.strip() for t in row]
-                continue
-        # Continuation row: extraction (or a page break) split one cell over two rows.
-        # A row with no label and at most two texts, each under a text of the row
-        # above, is joined to it; so is a row whose first text completes the label
-        # above it ("当年绩效" + "目标").
-        texts = [(c, t) for c, t in enumerate(row) if t and not t.isspace()]
-        if not texts:
-            continue
-        if cols is None:
-            labels = [(c, k) for c, t in texts if (k := field_of(t)) is not None]
-        else:
-            # Inside the indicator block a labelled row (联系人 …) starts with its label;
-            # looking at the first text only keeps the loop over indicator rows cheap.
-            k0 = field_of(texts[0][1])
-            # A labelled row there (联系人, or the next table's rows) starts with its label;
-            # "预算执行率" is the one label that is also an indicator's name.
-            labels = [(texts[0][0], k0)] if k0 is not None and k0 != "execution_weight" else []
-        if (
-            prev_kept is not None
-            and not labels
-            and all(c < len(prev_kept) and prev_kept[c].strip() for c, _ in texts)
-            and (
-                (len(texts) <= 2 if cols is not None else len(texts) == 1 and texts[0][0] > 0)
-                or _completes_label(prev_kept, texts)
-            )
-        ):
-            for c, t in texts:
-                prev_kept[c] = prev_kept[c] + t.strip()
-                if cols is not None and indicators and prev_took is None:
-                    _reread_indicator(indicators[-1], prev_kept, cols)
-            if prev_took is not None:
-                # Read the joined labelled row again, in place of what its first part gave.
-                for k in prev_took[0]:
-                    values.pop(k, None)
-                if prev_took[1] is not None:
-                    extra.pop(prev_took[1], None)
-                prev_took = take_labelled(prev_kept)
-            continue
 
-        if cols is not None and not labels:
-            if header_key is not None and [t.strip() for t in row] == header_key:
-                continue  # a column-header row repeated after a page break
-            if column_of(texts[0][1]) is not None and header_columns(row) is not None:
-                continue  # the same, with the merged 绩效指标 cell left empty on the new page
-            indicators.append(_indicator(row, cols, file, seg.index, line))
-            prev_kept = row
-            prev_took = None
-            continue
+def _check_whole(rows: _Rows, seg: Segment, grid: Grid, file: str) -> str:
+    """The project's name, once the table is known whole; else :class:`TruncatedTable`."""
 
-        prev_took = take_labelled(row)
-        prev_kept = row
+    def cut(message: str, line: int | None = grid.last_line) -> TruncatedTable:
+        return TruncatedTable(message, file=file, table=seg.index, line=line)
 
-    project = clean_text(values.get("project", ""))
+    project = clean_text(rows.values.get("project", ""))
     if not project and seg.title and "整体" in seg.title:
         # 部门整体支出绩效目标表: the department is what the table is about.
-        project = clean_text(values.get("department", ""))
+        project = clean_text(rows.values.get("department", ""))
     if not project:
-        raise TruncatedTable("缺少项目名称", file=file, table=seg.index, line=where_line)
-    if cols is None:
-        raise TruncatedTable(
-            "缺少绩效指标部分（表格在指标之前中断）",
-            file=file,
-            table=seg.index,
-            line=grid.last_line,
-        )
-    if not indicators:
-        raise TruncatedTable(
-            "绩效指标部分没有任何指标行", file=file, table=seg.index, line=grid.last_line
-        )
-
+        raise cut("缺少项目名称", seg.first_line)
+    if rows.cols is None:
+        raise cut("缺少绩效指标部分（表格在指标之前中断）")
+    if not rows.indicators:
+        raise cut("绩效指标部分没有任何指标行")
     if seg.last and not seg.notes and grid.open_end:
-        raise TruncatedTable(
-            "文件在表格最后一行中途结束（该行可能缺少单元格）",
-            file=file,
-            table=seg.index,
-            line=grid.last_line,
-        )
-    if seg.last and not seg.notes and header is not None and "score" in cols:
+        raise cut("文件在表格最后一行中途结束（该行可能缺少单元格）")
+    if seg.last and not seg.notes and rows.header is not None and "score" in rows.cols:
         # The file ends inside the indicator block with nothing after it: when the
         # scores fall short of the header's "分值 (90分)", rows were cut off.
-        declared = _declared_total(header[cols["score"]])
-        got = sum(i.score or 0 for i in indicators)
+        declared = _declared_total(rows.header[rows.cols["score"]])
+        got = sum(i.score or 0 for i in rows.indicators)
         if declared is not None and got < declared:
-            raise TruncatedTable(
-                f"文件在指标部分中途结束（分值合计 {got:g}，表头为 {declared:g} 分）",
-                file=file,
-                table=seg.index,
-                line=grid.last_line,
-            )
+            raise cut(f"文件在指标部分中途结束（分值合计 {got:g}，表头为 {declared:g} 分）")
+    return project
 
-    read_contact([p.text for p in seg.notes], contact)
 
-    region = year = kind = None
+def _assemble(rows: _Rows, project: str, seg: Segment, file: str, path: str | None) -> TargetTable:
     title = parse_title(seg.title) if seg.title else None
-    if title is not None:
-        region, year, kind = title
+    values = rows.values
 
     def text(k: str) -> str | None:
         v = values.get(k)
-        if v is None:
-            return None
-        return clean_text(v) or None
+        return (clean_text(v) or None) if v is not None else None
 
     def num(k: str) -> float | None:
         v = values.get(k)
         return parse_number(clean_text(v)) if v is not None else None
 
     return TargetTable.trusted(
-        region=region,
-        year=year,
-        kind=kind,
+        region=title.region if title else None,
+        year=title.year if title else None,
+        kind=title.kind if title else None,
         label=seg.label,
         department=text("department"),
         implementer=text("implementer"),
@@ -296,9 +304,9 @@ def build(seg: Segment, file: str, path: str | None = None) -> TargetTable:
         overview=text("overview"),
         basis=text("basis"),
         goal=text("goal"),
-        indicators=indicators,
-        extra=extra,
-        contact=contact,
+        indicators=rows.indicators,
+        extra=rows.extra,
+        contact=rows.contact,
         layout="district",
         form="部门整体" if seg.title and "整体" in seg.title else "目标表",
         source=Source.trusted(
