@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import fields
 from pathlib import Path
 
 from jixiao.config import Config
@@ -22,7 +21,7 @@ def _scoring_part() -> str:
 
 def test_every_setting_documented() -> None:
     part = _scoring_part()
-    for name in (f.name for f in fields(ScoringSettings)):
+    for name in ScoringSettings.model_fields:
         assert f"`scoring.{name}`" in part, name
     for name in ("red_below", "green_from", "fail_on"):
         assert f"`monitoring.{name}`" in part, name
