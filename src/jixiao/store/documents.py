@@ -1,0 +1,131 @@
+"""Documents in the store: one row per imported file, replaced whole when it changes."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    Connection,
+    delete,
+    insert,
+    select,
+)
+from sqlalchemy.exc import SQLAlchemyError
+
+from ..errors import StoreError
+from ..model import TargetTable
+from .database import Database, _short
+from .schema import documents, indicators, target_tables
+from .tables import _indicator_row, _table_row
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentRecord:
+    """文档: one imported file as the store knows it."""
+
+    id: int
+    path: str
+    name: str
+    format: str
+    sha256: str
+    table_count: int
+    problems: list[str]
+
+
+class Documents(Database):
+    """文档: imported files and, in one transaction each, the tables they hold."""
+
+    def document(
+        self, *, path: str | None = None, sha256: str | None = None
+    ) -> DocumentRecord | None:
+        q = select(documents)
+        if path is not None:
+            q = q.where(documents.c.path == path)
+        if sha256 is not None:
+            q = q.where(documents.c.sha256 == sha256)
+        with self._read() as conn:
+            row = conn.execute(q.limit(1)).mappings().first()
+        if row is None:
+            return None
+        return DocumentRecord(
+            id=row["id"],
+            path=row["path"],
+            name=row["name"],
+            format=row["format"],
+            sha256=row["sha256"],
+            table_count=row["table_count"],
+            problems=list(row["problems"] or []),
+        )
+
+    def replace_document(
+        self,
+        *,
+        path: str,
+        name: str,
+        format: str,
+        sha256: str,
+        size: int,
+        tables: Sequence[TargetTable],
+        problems: Sequence[str] = (),
+    ) -> None:
+        """Store a file's tables, replacing whatever that file held before, in one transaction."""
+        now = datetime.now(UTC)
+        try:
+            with self.engine.begin() as conn:
+                conn.execute(delete(documents).where(documents.c.path == path))
+                doc_id = conn.execute(
+                    insert(documents).returning(documents.c.id),
+                    {
+                        "path": path,
+                        "name": name,
+                        "format": format,
+                        "sha256": sha256,
+                        "size": size,
+                        "imported_at": now,
+                        "table_count": len(tables),
+                        "problems": list(problems),
+                    },
+                ).scalar_one()
+                self._insert_tables(conn, doc_id, tables)
+        except SQLAlchemyError as e:
+            raise StoreError(f"写入数据库失败（{name}）：{_short(e)}") from None
+
+    def _insert_tables(self, conn: Connection, doc_id: int, tables: Sequence[TargetTable]) -> None:
+        if not tables:
+            return
+        rows = [_table_row(doc_id, n, t) for n, t in enumerate(tables)]
+        ids = (
+            conn.execute(
+                insert(target_tables).returning(target_tables.c.id, sort_by_parameter_order=True),
+                rows,
+            )
+            .scalars()
+            .all()
+        )
+        ind_rows = [
+            _indicator_row(tid, pos, ind)
+            for tid, t in zip(ids, tables, strict=True)
+            for pos, ind in enumerate(t.indicators)
+        ]
+        if ind_rows:
+            conn.execute(insert(indicators), ind_rows)
+
+    def documents(self) -> list[DocumentRecord]:
+        with self._read() as conn:
+            rows = conn.execute(select(documents).order_by(documents.c.path)).mappings().all()
+        return [
+            DocumentRecord(
+                id=r["id"],
+                path=r["path"],
+                name=r["name"],
+                format=r["format"],
+                sha256=r["sha256"],
+                table_count=r["table_count"],
+                problems=list(r["problems"] or []),
+            )
+            for r in rows
+        ]
+
+    # -- tables -----------------------------------------------------------------------
