@@ -11,7 +11,17 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 from functools import total_ordering
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .errors import InputError
+
+# Why a document or table was refused, by the error's class (errors.py).
+_INPUT_CODES = {
+    "UnreadableFile": "import.unreadable",
+    "UnknownLayout": "import.unknown_layout",
+    "TruncatedTable": "import.truncated",
+}
 
 
 @total_ordering
@@ -116,6 +126,35 @@ class Finding:
         if loc.file is None and loc.table is None:
             return None
         return {"file": loc.file, "index": loc.table}
+
+    def line(self) -> str:
+        """The finding as one line a person can act on: ``文件 x.docx 表 3 第 41 行：…``."""
+        where = self.location.where()
+        return f"{where}：{self.message}" if where else self.message
+
+    @classmethod
+    def of_input_error(cls, e: InputError) -> Finding:
+        """A document (or one table of it) that could not be read, as a finding."""
+        return cls(
+            _INPUT_CODES.get(type(e).__name__, "import.unreadable"),
+            Severity.ERROR,
+            Location(file=e.file, table=e.table, line=e.line),
+            None,
+            e.message,
+        )
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any] | str) -> Finding:
+        """A finding read back from its JSON shape (a bare string: an older store's line)."""
+        if isinstance(data, str):
+            return cls("import.problem", Severity.ERROR, Location(), None, data)
+        return cls(
+            str(data["code"]),
+            Severity.parse(str(data["severity"])),
+            Location(**(data.get("location") or {})),
+            data.get("project"),
+            str(data["message"]),
+        )
 
     def to_json(self) -> dict[str, Any]:
         """The one JSON shape of a finding, wherever it leaves the library."""

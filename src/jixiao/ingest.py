@@ -16,6 +16,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
 from .errors import InputError, UnreadableFile
+from .findings import Finding, Location, Severity
 from .forms import read_tables
 from .model import TargetTable
 from .readers import READERS, read_document
@@ -31,9 +32,16 @@ class FileOutcome:
     name: str
     status: str  # "imported" | "replaced" | "unchanged" | "refused"
     tables: int = 0
-    errors: list[str] = field(default_factory=list)
-    # What a table held that the reader could not place: the table is stored all the same.
-    warnings: list[str] = field(default_factory=list)
+    # Refusals (errors) and what a stored table held that no label placed (warnings).
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[str]:
+        return [f.line() for f in self.findings if f.severity is Severity.ERROR]
+
+    @property
+    def warnings(self) -> list[str]:
+        return [f.line() for f in self.findings if f.severity is not Severity.ERROR]
 
 
 @dataclass(slots=True)
@@ -87,9 +95,8 @@ class ParsedFile:
     sha256: str
     size: int
     tables: list[TargetTable]
-    errors: list[str]
+    findings: list[Finding]
     fatal: bool  # the file as a whole could not be read
-    warnings: list[str] = field(default_factory=list)
 
 
 def parse_file(path: str) -> ParsedFile:
@@ -105,29 +112,34 @@ def parse_file(path: str) -> ParsedFile:
                 digest.update(chunk)
     except OSError as e:
         err = UnreadableFile(f"无法打开：{e.strerror}", file=name)
-        return ParsedFile(apath, name, "", "", 0, [], [str(err)], True)
+        return ParsedFile(apath, name, "", "", 0, [], [Finding.of_input_error(err)], True)
     except UnreadableFile as e:
-        return ParsedFile(apath, name, "", "", 0, [], [str(e)], True)
+        return ParsedFile(apath, name, "", "", 0, [], [Finding.of_input_error(e)], True)
     sha = digest.hexdigest()
     try:
         doc = read_document(path)
         tables: list[TargetTable] = []
-        errors: list[str] = []
+        findings: list[Finding] = []
         for item in read_tables(doc):
             if isinstance(item, InputError):
-                errors.append(str(item))
+                findings.append(Finding.of_input_error(item))
             else:
                 tables.append(item)
     except InputError as e:
-        return ParsedFile(apath, name, "", sha, size, [], [str(e.located(file=name))], True)
+        refusal = Finding.of_input_error(e.located(file=name))
+        return ParsedFile(apath, name, "", sha, size, [], [refusal], True)
     except (ValueError, KeyError, IndexError, TypeError, AttributeError) as e:
         # A reader library choked on a malformed file: still one line, never a traceback.
-        msg = str(UnreadableFile(f"文件内容损坏或格式异常（{type(e).__name__}）", file=name))
-        return ParsedFile(apath, name, "", sha, size, [], [msg], True)
-    warnings = [
-        f"{t.source.where() if t.source else name}：{w}" for t in tables for w in t.warnings
-    ]
-    return ParsedFile(apath, name, doc.format, sha, size, tables, errors, not tables, warnings)
+        bad = UnreadableFile(f"文件内容损坏或格式异常（{type(e).__name__}）", file=name)
+        return ParsedFile(apath, name, "", sha, size, [], [Finding.of_input_error(bad)], True)
+    for t in tables:
+        src = t.source
+        for w in t.warnings:
+            where = Location(
+                file=name, table=src.index if src else None, line=src.first_line if src else None
+            )
+            findings.append(Finding("import.unplaced", Severity.WARNING, where, t.project, w))
+    return ParsedFile(apath, name, doc.format, sha, size, tables, findings, not tables)
 
 
 def _parsed(files: list[str], workers: int) -> Iterator[ParsedFile]:
@@ -164,7 +176,7 @@ def import_paths(
 def store_parsed(p: ParsedFile, store: Store) -> FileOutcome:
     """Store one parsed file unless it is unchanged; a file with no readable table is refused."""
     if p.fatal:
-        return FileOutcome(p.path, p.name, "refused", 0, p.errors)
+        return FileOutcome(p.path, p.name, "refused", 0, p.findings)
     same = store.document(sha256=p.sha256)
     if same is not None:
         return FileOutcome(p.path, p.name, "unchanged", same.table_count, list(same.problems))
@@ -176,15 +188,10 @@ def store_parsed(p: ParsedFile, store: Store) -> FileOutcome:
         sha256=p.sha256,
         size=p.size,
         tables=p.tables,
-        problems=p.errors,
+        problems=[f for f in p.findings if f.severity is Severity.ERROR],
     )
     return FileOutcome(
-        p.path,
-        p.name,
-        "replaced" if existed else "imported",
-        len(p.tables),
-        p.errors,
-        p.warnings,
+        p.path, p.name, "replaced" if existed else "imported", len(p.tables), p.findings
     )
 
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import IO, Any, Literal, TextIO
 
 from .errors import InputError, StoreError, UnreadableFile
@@ -117,15 +117,17 @@ def import_upload(
                 size += len(chunk)
                 if size > limit:
                     err = UnreadableFile(f"文件过大（超过 {limit} 字节）", file=name)
-                    report.files.append(FileOutcome(name, name, "refused", 0, [str(err)]))
+                    refusal = Finding.of_input_error(err)
+                    report.files.append(FileOutcome(name, name, "refused", 0, [refusal]))
                     return report
                 f.write(chunk)
         parsed = parse_file(path)
         # The document is known by its name and content, not by the temporary path.
         parsed.name = name
         parsed.path = f"upload:{parsed.sha256}/{name}"
-        parsed.errors = [e.replace("upload" + suffix, name) for e in parsed.errors]
-        parsed.warnings = [w.replace("upload" + suffix, name) for w in parsed.warnings]
+        parsed.findings = [
+            replace(f, location=replace(f.location, file=name)) for f in parsed.findings
+        ]
         for t in parsed.tables:
             if t.source is not None:
                 t.source.file = name

@@ -15,6 +15,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..errors import StoreError
+from ..findings import Finding
 from ..model import TargetTable
 from .database import Database, _short
 from .schema import documents, indicators, target_tables
@@ -31,7 +32,7 @@ class DocumentRecord:
     format: str
     sha256: str
     table_count: int
-    problems: list[str]
+    problems: list[Finding]  # why tables of it were refused, as found at import
 
 
 class Documents(Database):
@@ -56,7 +57,7 @@ class Documents(Database):
             format=row["format"],
             sha256=row["sha256"],
             table_count=row["table_count"],
-            problems=list(row["problems"] or []),
+            problems=[Finding.from_json(x) for x in row["problems"] or []],
         )
 
     def replace_document(
@@ -68,7 +69,7 @@ class Documents(Database):
         sha256: str,
         size: int,
         tables: Sequence[TargetTable],
-        problems: Sequence[str] = (),
+        problems: Sequence[Finding] = (),
     ) -> None:
         """Store a file's tables, replacing whatever that file held before, in one transaction."""
         now = datetime.now(UTC)
@@ -85,7 +86,7 @@ class Documents(Database):
                         "size": size,
                         "imported_at": now,
                         "table_count": len(tables),
-                        "problems": list(problems),
+                        "problems": [f.to_json() for f in problems],
                     },
                 ).scalar_one()
                 self._insert_tables(conn, doc_id, tables)
@@ -123,7 +124,7 @@ class Documents(Database):
                 format=r["format"],
                 sha256=r["sha256"],
                 table_count=r["table_count"],
-                problems=list(r["problems"] or []),
+                problems=[Finding.from_json(x) for x in r["problems"] or []],
             )
             for r in rows
         ]
