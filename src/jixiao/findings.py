@@ -91,7 +91,7 @@ class Location:
         if self.file is not None:
             parts.append(f"文件 {self.file}")
         if self.sheet is not None:
-            parts.append(f"工作表 “{self.sheet}”")
+            parts.append(f"表 “{self.sheet}”")
         if self.table is not None:
             parts.append(f"表 {self.table + 1}")
         if self.page is not None:

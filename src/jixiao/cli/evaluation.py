@@ -183,7 +183,7 @@ def evaluate_cmd(
     settings = ScoringSettings.from_config(load_config(config))
     run = service.evaluate(open_store(db, write=True), [str(f) for f in files], settings)
     for p in run.problems:
-        console_err.print(f"[red]错误[/red] {escape(p)}", soft_wrap=True)
+        console_err.print(f"[red]错误[/red] {escape(p.line())}", soft_wrap=True)
     if fmt == "json":
         text = json.dumps([e.to_json() for e in run.evaluations], ensure_ascii=False, indent=2)
         _write_text(text, output)
@@ -257,7 +257,7 @@ def monitor_cmd(
     settings = MonitoringSettings.from_config(load_config(config))
     run = service.monitor(open_store(db), [str(f) for f in files], settings)
     for p in run.problems:
-        console_err.print(f"[red]错误[/red] {escape(p)}", soft_wrap=True)
+        console_err.print(f"[red]错误[/red] {escape(p.line())}", soft_wrap=True)
     if fmt == "json":
         _write_text(
             json.dumps([r.to_json() for r in run.reports], ensure_ascii=False, indent=2), output

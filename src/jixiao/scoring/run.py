@@ -15,11 +15,11 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 from ..errors import InputError
-from ..findings import Finding
+from ..findings import Finding, Location, Severity
 from ..model import TargetTable
 from ..store import Store
 from .monitoring import MonitoringReport, monitor
-from .returns import MonitoringReturn, ReturnError, SelfEvaluationReturn, TableKey
+from .returns import MonitoringReturn, Origin, ReturnError, SelfEvaluationReturn, TableKey
 from .selfeval import Evaluation, finding, score
 from .settings import MonitoringSettings, ScoringSettings
 from .templates import is_qualitative
@@ -40,7 +40,7 @@ class EvaluationRun:
     """评价批次: every project scored, and every file, sheet or project that could not be."""
 
     scored: list[Scored] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)
+    problems: list[Finding] = field(default_factory=list)  # returns not read or matched
     blank: int = 0  # sheets nobody filled in (a district template holds every department's)
 
     @property
@@ -53,8 +53,14 @@ class MonitoringRun:
     """监控批次: every project watched, and every line that could not be read or matched."""
 
     reports: list[MonitoringReport] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)
+    problems: list[Finding] = field(default_factory=list)
     blank: int = 0
+
+
+def _problem(code: str, origin: Origin, message: str) -> Finding:
+    """A return that could not be scored, where it was read."""
+    where = Location(file=origin.file, sheet=origin.sheet, line=origin.row)
+    return Finding(code, Severity.ERROR, where, None, message)
 
 
 def match_table(
@@ -119,24 +125,24 @@ def _matched(
         try:
             items = read(path)
         except InputError as e:
-            run.problems.append(str(e.located(file=os.path.basename(path))))
+            run.problems.append(Finding.of_input_error(e.located(file=os.path.basename(path))))
             continue
         for item in items:
             if item is None:
                 run.blank += 1
                 continue
             if isinstance(item, ReturnError):
-                run.problems.append(str(item))
+                run.problems.append(_problem("return.invalid", item.origin, item.message))
                 continue
             try:
                 table, notes = match_table(store, item.project, item.department, item.key)
                 if check is not None:
                     check(table, item)
             except LookupError as e:
-                run.problems.append(f"{item.origin.where()}：{e}")
+                run.problems.append(_problem("return.unmatched", item.origin, str(e).strip("'\"")))
                 continue
             except ReturnError as e:
-                run.problems.append(str(e))
+                run.problems.append(_problem("return.invalid", e.origin, e.message))
                 continue
             yield item, table, notes
 
