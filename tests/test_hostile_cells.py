@@ -16,11 +16,17 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 
-from jixiao.exports import safe_cell, write_csv, write_json, write_xlsx
+from jixiao.exports import (
+    safe_cell,
+    write_csv,
+    write_json,
+    write_monitor_template,
+    write_selfeval_template,
+    write_xlsx,
+)
 from jixiao.exports.findings import write_findings_csv, write_findings_json, write_findings_xlsx
 from jixiao.model import Contact, Funds, Indicator, Source, TargetTable
 from jixiao.rules import check
-from jixiao.scoring import write_monitor_template, write_selfeval_template
 
 LINK = '=HYPERLINK("http://evil.example/","点击")'
 HOSTILE = ["=1+1", "+SUM(A1:A3)", "-2+3", "@cmd", LINK, "\tTAB=1", "a\x00b\x07c\x1bd\x0c"]

@@ -41,7 +41,8 @@ from .store.evaluations import (
 
 __all__ = [
     "FileOutcome", "ImportReport", "Store", "StoredEvaluation", "TableSet", "classify",
-    "documents_in", "evaluate", "export_findings", "export_tables", "fails", "find_project",
+    "documents_in", "evaluate", "export_evaluations", "export_findings", "export_tables",
+    "fails", "find_project",
     "import_paths", "import_upload", "list_evaluations", "monitor", "open_store", "review",
     "select_tables", "show_evaluation", "tables_from", "upgrade_database", "where",
     "write_template",
@@ -231,7 +232,7 @@ def write_template(
     settings: Any = None,
 ) -> int:
     """The workbook departments fill: one protected sheet per project; returns the count."""
-    from .scoring import write_monitor_template, write_selfeval_template
+    from .exports import write_monitor_template, write_selfeval_template
 
     tables = tables_from(store, department=department).tables
     if not tables:
@@ -352,3 +353,10 @@ def export_findings(
     if fmt == "csv":
         return write_findings_csv(findings, out)  # type: ignore[arg-type]
     return write_findings_json(findings, out)  # type: ignore[arg-type]
+
+
+def export_evaluations(run: Any, out: IO[bytes] | str, settings: Any = None) -> int:
+    """The scored self-evaluations as the workbook a finance bureau files (XLSX)."""
+    from .exports import write_evaluations_xlsx
+
+    return write_evaluations_xlsx(run.scored, out, settings)

@@ -7,13 +7,13 @@ from pathlib import Path
 from openpyxl import load_workbook
 from scoring_helpers import ind, make_table
 
+from jixiao.exports import write_monitor_template
 from jixiao.scoring import (
     MonitoringReturn,
     MonitoringSettings,
     Progress,
     monitor,
     monitor_files,
-    write_monitor_template,
 )
 from jixiao.store import Store
 

@@ -12,7 +12,8 @@ import pytest
 from openpyxl import load_workbook
 
 from jixiao import service
-from jixiao.scoring import evaluate_files, write_evaluations_xlsx, write_selfeval_template
+from jixiao.exports import write_evaluations_xlsx, write_selfeval_template
+from jixiao.scoring import evaluate_files
 from jixiao.scoring.formulas import TIER_PARTIAL, TIERS
 from jixiao.service import list_evaluations
 from jixiao.store import Store

@@ -22,7 +22,6 @@ from ..scoring import (
     MonitoringReport,
     MonitoringSettings,
     ScoringSettings,
-    write_evaluations_xlsx,
 )
 from ..scoring.formulas import round2
 from .app import (
@@ -34,6 +33,7 @@ from .app import (
     console,
     console_err,
     open_store,
+    write_output,
 )
 
 template_app = typer.Typer(
@@ -188,12 +188,7 @@ def evaluate_cmd(
         text = json.dumps([e.to_json() for e in run.evaluations], ensure_ascii=False, indent=2)
         _write_text(text, output)
     elif fmt == "xlsx":
-        if output is None:
-            if sys.stdout.isatty():
-                raise typer.BadParameter("XLSX needs an output file", param_hint="--output")
-            write_evaluations_xlsx(run.scored, sys.stdout.buffer, settings)
-        else:
-            write_evaluations_xlsx(run.scored, str(output), settings)
+        write_output(output, "xlsx", lambda out: service.export_evaluations(run, out, settings))
     else:
         for e in run.evaluations:
             _render_evaluation(e)

@@ -2,16 +2,16 @@
 
 ``formulas`` holds one pure function per rule of ``spec/evaluation.md`` §3–4;
 ``selfeval`` and ``monitoring`` apply them to one project and return data with
-findings; ``templates`` writes the workbooks departments fill, ``workbooks`` reads
-them back, ``run`` matches returns to stored tables and scores a batch, ``report``
-writes the scored workbook. Nothing here prints.
+findings; ``workbooks`` reads the filled workbooks back, ``run`` matches returns to stored
+tables and scores a batch. Nothing here prints or writes a file: the workbooks
+departments fill and the scored report are outputs, in ``exports/templates.py`` and
+``exports/evaluations.py``.
 """
 
 from __future__ import annotations
 
 from ..findings import Finding
 from .monitoring import MonitoringReport, monitor
-from .report import summarize, write_evaluations_xlsx
 from .returns import (
     Actual,
     MonitoringReturn,
@@ -24,7 +24,6 @@ from .returns import (
 from .run import EvaluationRun, MonitoringRun, Scored, evaluate_files, match_table, monitor_files
 from .selfeval import Evaluation, ExecutionResult, IndicatorResult, score
 from .settings import MonitoringSettings, ScoringSettings
-from .templates import write_monitor_template, write_selfeval_template
 
 __all__ = [
     "Actual",
@@ -49,8 +48,4 @@ __all__ = [
     "monitor",
     "monitor_files",
     "score",
-    "summarize",
-    "write_evaluations_xlsx",
-    "write_monitor_template",
-    "write_selfeval_template",
 ]

@@ -20,9 +20,8 @@ from ..model import TargetTable
 from ..store import Store
 from .monitoring import MonitoringReport, monitor
 from .returns import MonitoringReturn, Origin, ReturnError, SelfEvaluationReturn, TableKey
-from .selfeval import Evaluation, finding, score
+from .selfeval import Evaluation, finding, is_qualitative, score
 from .settings import MonitoringSettings, ScoringSettings
-from .templates import is_qualitative
 from .workbooks import read_monitoring, read_selfeval
 
 

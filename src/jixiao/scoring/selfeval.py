@@ -517,3 +517,8 @@ def _tier_range(tier: str | None, w: float, met: float, partial: float) -> str:
         f.TIER_MISSED: f"[0, {_n(mid)})",
     }
     return ranges.get(tier or "", f"[0, {_n(w)}]")
+
+
+def is_qualitative(i: Indicator) -> bool:
+    """A 定性 indicator, or one whose target holds no number: scored by tier, not by formula."""
+    return i.operator == "定性" or i.number is None

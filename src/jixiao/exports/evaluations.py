@@ -15,10 +15,10 @@ from openpyxl import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..model import json_number
-from . import layout as L
-from .formulas import round2
-from .run import Scored
-from .settings import ScoringSettings
+from ..scoring import layout as L
+from ..scoring.formulas import round2
+from ..scoring.run import Scored
+from ..scoring.settings import ScoringSettings
 from .templates import BOLD, TITLE, _put, clean, selfeval_sheet
 
 GRADES = ("优", "良", "中", "差")

@@ -17,12 +17,13 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..exports.cells import safe_cell
-from ..model import Indicator, TargetTable, json_number
-from . import layout as L
-from .formulas import TIERS
-from .monitoring import LIKELIHOODS
-from .settings import ScoringSettings
+from ..model import TargetTable, json_number
+from ..scoring import layout as L
+from ..scoring.formulas import TIERS
+from ..scoring.monitoring import LIKELIHOODS
+from ..scoring.selfeval import is_qualitative
+from ..scoring.settings import ScoringSettings
+from .cells import safe_cell
 
 INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
 HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
@@ -126,11 +127,6 @@ def _protect(ws: Worksheet) -> None:
 def _widths(ws: Worksheet, widths: Iterable[float]) -> None:
     for n, w in enumerate(widths, 2):
         ws.column_dimensions[get_column_letter(n)].width = w
-
-
-def is_qualitative(i: Indicator) -> bool:
-    """A 定性 indicator, or one whose target holds no number: scored by tier, not by formula."""
-    return i.operator == "定性" or i.number is None
 
 
 def _list_validation(ws: Worksheet, items: Iterable[str], prompt: str) -> DataValidation:
