@@ -28,7 +28,7 @@ def _expected(exp: Path) -> dict[str, Any]:
 def test_the_corpus_spans_provinces_forms_and_formats() -> None:
     data = [_expected(exp) for _, exp in CASES]
     tables = sum(len(d["tables"]) for d in data)
-    assert tables >= 30
+    assert tables >= 36
     assert len({d["province"] for d in data}) >= 10
     assert {d["form"] for d in data} >= {
         "项目支出绩效目标表", "绩效目标申报表", "区域绩效目标表", "项目支出绩效自评表",
