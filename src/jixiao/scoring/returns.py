@@ -7,9 +7,11 @@ says where one came from so every message can name the file and sheet.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ..errors import InputError
 from ..model import json_number
@@ -166,120 +168,185 @@ def applicable_of(value: Any) -> bool:
     raise ValueError(s)
 
 
-def selfeval_from_json(data: Any, file: str) -> list[SelfEvaluationReturn | ReturnError]:
-    """Self-evaluation returns from JSON: a list of ``{"project", "department", "budget",
-    "executed", "actuals": [{"indicator", "actual", "tier", "score", "reason", "applicable"}]}``.
+# The JSON bodies of returns: the same shapes the API takes as request bodies.
+Number = float | int | str | None  # "1,053" and "95%" are read by number_of
 
-    Optional keys: ``adjusted_budget`` (全年预算数) and ``execution_reason``. A bad item is
-    a :class:`ReturnError` in its place; the other items go on.
-    """
+
+class ActualIn(BaseModel):
+    """One indicator of a self-evaluation return (实际完成值 and what goes with it)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    indicator: str
+    actual: Number = None
+    tier: str | None = None
+    score: Number = None
+    reason: str | None = None
+    applicable: bool | str | None = None
+
+
+class SelfEvaluationIn(BaseModel):
+    """A self-evaluation return as JSON (自评表)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    project: str
+    department: str | None = None
+    budget: Number = None
+    executed: Number = None
+    adjusted_budget: Number = None
+    execution_reason: str | None = None
+    actuals: list[ActualIn] = Field(default_factory=list)
+
+
+class ProgressIn(BaseModel):
+    """One indicator of a monitoring return (执行情况, 完成目标可能性, 原因, 举措)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    indicator: str
+    progress: str | None = None
+    likelihood: str | None = None
+    reason: str | None = None
+    measure: str | None = None
+
+
+class MonitoringIn(BaseModel):
+    """A monitoring return as JSON (监控表)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    project: str
+    department: str | None = None
+    month: Number = None
+    budget: Number = None
+    executed: Number = None
+    expected: Number = None
+    indicators: list[ProgressIn] = Field(default_factory=list)
+
+
+_ModelIn = TypeVar("_ModelIn", SelfEvaluationIn, MonitoringIn)
+_Out = TypeVar("_Out", SelfEvaluationReturn, MonitoringReturn)
+
+
+def _items_from_json(
+    data: Any,
+    file: str,
+    model: type[_ModelIn],
+    build: Callable[[_ModelIn, Origin], _Out],
+    what: str,
+) -> list[_Out | ReturnError]:
+    """Each item of a JSON return validated by its model; a bad item is a
+    :class:`ReturnError` in its place and the other items go on."""
     if isinstance(data, Mapping):
         data = [data]
     if not isinstance(data, list):
-        return [ReturnError("JSON 应为自评对象的数组", Origin(file))]
-    out: list[SelfEvaluationReturn | ReturnError] = []
+        return [ReturnError(f"JSON 应为{what}对象的数组", Origin(file))]
+    out: list[_Out | ReturnError] = []
     for n, item in enumerate(data):
+        where = Origin(file, f"#{n + 1}")
         try:
-            out.append(_selfeval_item(item, Origin(file, f"#{n + 1}")))
+            out.append(build(model.model_validate(item), where))
+        except ValidationError as e:
+            out.append(ReturnError(_problem_of(e), where))
         except ReturnError as e:
             out.append(e)
     return out
 
 
-def _selfeval_item(item: Any, where: Origin) -> SelfEvaluationReturn:
-    if not isinstance(item, Mapping) or not isinstance(item.get("project"), str):
-        raise ReturnError("缺少 project（项目名称）", where)
+def _problem_of(e: ValidationError) -> str:
+    """The first problem of a JSON item, in the words of the template."""
+    err = e.errors()[0]
+    loc = [str(x) for x in err["loc"]]
+    if loc in (["project"], []) or err["type"] == "model_type":
+        return "缺少 project（项目名称）"
+    if len(loc) >= 3 and loc[2] == "indicator":
+        return f"{loc[0]} 第 {int(loc[1]) + 1} 条缺少 indicator（指标名称）"
+    return f"{'.'.join(loc)}：{err['msg']}"
+
+
+def selfeval_from_json(data: Any, file: str) -> list[SelfEvaluationReturn | ReturnError]:
+    """Self-evaluation returns from JSON: a list of :class:`SelfEvaluationIn`
+    (``{"project", "department", "budget", "executed", "actuals": [{"indicator",
+    "actual", "tier", "score", "reason", "applicable"}]}``, optionally
+    ``adjusted_budget`` and ``execution_reason``)."""
+    return _items_from_json(data, file, SelfEvaluationIn, _selfeval_item, "自评")
+
+
+def _selfeval_item(item: SelfEvaluationIn, where: Origin) -> SelfEvaluationReturn:
     actuals = []
-    for m, a in enumerate(item.get("actuals") or []):
-        if not isinstance(a, Mapping) or not isinstance(a.get("indicator"), str):
-            raise ReturnError(f"actuals 第 {m + 1} 条缺少 indicator（指标名称）", where)
-        raw = a.get("actual")
+    for a in item.actuals:
+        raw = a.actual
         try:
             # Text is kept as text here: whether it must be a number depends on the indicator.
             actual = None if isinstance(raw, str) and not _numeric(raw) else number_of(raw)
-            score = number_of(a.get("score"))
-            applicable = applicable_of(a.get("applicable"))
+            score = number_of(a.score)
+            applicable = applicable_of(a.applicable)
         except ValueError as e:
-            raise ReturnError(f"指标“{a['indicator']}”：“{e}”不是数字或是/否", where) from None
+            raise ReturnError(f"指标“{a.indicator}”：“{e}”不是数字或是/否", where) from None
         actuals.append(
             Actual(
-                indicator=a["indicator"].strip(),
+                indicator=a.indicator.strip(),
                 actual=actual,
                 actual_text=text_of(raw),
-                tier=text_of(a.get("tier")),
+                tier=text_of(a.tier),
                 score=score,
-                reason=text_of(a.get("reason")),
+                reason=text_of(a.reason),
                 applicable=applicable,
             )
         )
     try:
-        budget = number_of(item.get("budget"))
-        executed = number_of(item.get("executed"))
-        adjusted = number_of(item.get("adjusted_budget"))
+        budget = number_of(item.budget)
+        executed = number_of(item.executed)
+        adjusted = number_of(item.adjusted_budget)
     except ValueError as e:
         raise ReturnError(f"“{e}”不是数字", where) from None
     return SelfEvaluationReturn(
-        project=item["project"].strip(),
-        department=text_of(item.get("department")),
+        project=item.project.strip(),
+        department=text_of(item.department),
         budget=budget,
         executed=executed,
         adjusted_budget=adjusted,
-        execution_reason=text_of(item.get("execution_reason")),
+        execution_reason=text_of(item.execution_reason),
         actuals=actuals,
         origin=where,
     )
 
 
 def monitoring_from_json(data: Any, file: str) -> list[MonitoringReturn | ReturnError]:
-    """Monitoring returns from JSON: a list of ``{"project", "department", "month", "budget",
-    "executed", "expected", "indicators": [{"indicator", "progress", "likelihood", "reason",
-    "measure"}]}``; a bad item is a :class:`ReturnError` in its place."""
-    if isinstance(data, Mapping):
-        data = [data]
-    if not isinstance(data, list):
-        return [ReturnError("JSON 应为监控对象的数组", Origin(file))]
-    out: list[MonitoringReturn | ReturnError] = []
-    for n, item in enumerate(data):
-        try:
-            out.append(_monitoring_item(item, Origin(file, f"#{n + 1}")))
-        except ReturnError as e:
-            out.append(e)
-    return out
+    """Monitoring returns from JSON: a list of :class:`MonitoringIn` (``{"project",
+    "department", "month", "budget", "executed", "expected", "indicators":
+    [{"indicator", "progress", "likelihood", "reason", "measure"}]}``)."""
+    return _items_from_json(data, file, MonitoringIn, _monitoring_item, "监控")
 
 
-def _monitoring_item(item: Any, where: Origin) -> MonitoringReturn:
-    if not isinstance(item, Mapping) or not isinstance(item.get("project"), str):
-        raise ReturnError("缺少 project（项目名称）", where)
+def _monitoring_item(item: MonitoringIn, where: Origin) -> MonitoringReturn:
     try:
-        month = number_of(item.get("month"))
-        budget = number_of(item.get("budget"))
-        executed = number_of(item.get("executed"))
-        expected = number_of(item.get("expected"))
+        month = number_of(item.month)
+        budget = number_of(item.budget)
+        executed = number_of(item.executed)
+        expected = number_of(item.expected)
     except ValueError as e:
         raise ReturnError(f"“{e}”不是数字", where) from None
     if month is not None and not month.is_integer():
         raise ReturnError(f"月份“{json_number(month)}”不是整数", where)
-    inds = []
-    for m, p in enumerate(item.get("indicators") or []):
-        if not isinstance(p, Mapping) or not isinstance(p.get("indicator"), str):
-            raise ReturnError(f"indicators 第 {m + 1} 条缺少 indicator（指标名称）", where)
-        inds.append(
-            Progress(
-                indicator=p["indicator"].strip(),
-                progress=text_of(p.get("progress")),
-                likelihood=text_of(p.get("likelihood")),
-                reason=text_of(p.get("reason")),
-                measure=text_of(p.get("measure")),
-            )
-        )
     return MonitoringReturn(
-        project=item["project"].strip(),
-        department=text_of(item.get("department")),
+        project=item.project.strip(),
+        department=text_of(item.department),
         month=None if month is None else int(month),
         budget=budget,
         executed=executed,
         expected=expected,
-        indicators=inds,
+        indicators=[
+            Progress(
+                indicator=p.indicator.strip(),
+                progress=text_of(p.progress),
+                likelihood=text_of(p.likelihood),
+                reason=text_of(p.reason),
+                measure=text_of(p.measure),
+            )
+            for p in item.indicators
+        ],
         origin=where,
     )
 
