@@ -21,6 +21,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from pydantic import TypeAdapter, ValidationError
+
 from ..classify import Classification, classify_table
 from ..config import Config
 from ..errors import ConfigError
@@ -55,19 +57,24 @@ def _flatten(section: Mapping[str, Any], prefix: str = "") -> dict[str, dict[str
     return out
 
 
+# A parameter takes the type of its default, validated by pydantic (strict: true is no 1).
+_ADAPTERS: dict[type, TypeAdapter[Any]] = {
+    bool: TypeAdapter(bool),
+    int: TypeAdapter(float),
+    float: TypeAdapter(float),
+    str: TypeAdapter(str),
+    list: TypeAdapter(list[str]),
+}
+
+
 def _coerce(code: str, name: str, param: Param, value: Any) -> Any:
     d = param.default
-    ok = (
-        isinstance(value, bool)
-        if isinstance(d, bool)
-        else isinstance(value, int | float) and not isinstance(value, bool)
-        if isinstance(d, int | float)
-        else isinstance(value, str)
-        if isinstance(d, str)
-        else isinstance(value, list) and all(isinstance(x, str) for x in value)
-    )
-    if not ok:
-        raise ConfigError(f'[rules."{code}"] {name} 应与默认值 {d!r} 同类型，而不是 {value!r}')
+    try:
+        _ADAPTERS[type(d)].validate_python(value, strict=True)
+    except ValidationError:
+        raise ConfigError(
+            f'[rules."{code}"] {name} 应与默认值 {d!r} 同类型，而不是 {value!r}'
+        ) from None
     return value
 
 
@@ -98,8 +105,10 @@ def settings(config: Config | Mapping[str, Any] | None = None) -> list[RuleSetti
                 continue  # a subject-wide parameter that this rule does not take
             params[k] = _coerce(code, k, r.params[k], v)
         enabled = merged.get("enabled", True)
-        if not isinstance(enabled, bool):
-            raise ConfigError(f'[rules."{code}"] enabled 应为 true 或 false')
+        try:
+            _ADAPTERS[bool].validate_python(enabled, strict=True)
+        except ValidationError:
+            raise ConfigError(f'[rules."{code}"] enabled 应为 true 或 false') from None
         try:
             sev = Severity.parse(str(merged["severity"])) if "severity" in merged else r.severity
         except ValueError as e:
