@@ -129,6 +129,23 @@ def _widths(ws: Worksheet, widths: Iterable[float]) -> None:
         ws.column_dimensions[get_column_letter(n)].width = w
 
 
+def _validation(
+    ws: Worksheet, kind: str, operator: str, low: str, high: str | None, error: str
+) -> DataValidation:
+    """A cell rule a department meets while typing (a number ≥ 0, a month 1–12 …)."""
+    dv = DataValidation(
+        type=kind,
+        operator=operator,
+        formula1=low,
+        formula2=high,
+        allow_blank=True,
+        showErrorMessage=True,
+        error=error,
+    )
+    ws.add_data_validation(dv)
+    return dv
+
+
 def _list_validation(ws: Worksheet, items: Iterable[str], prompt: str) -> DataValidation:
     dv = DataValidation(
         type="list",
@@ -223,15 +240,7 @@ def selfeval_sheet(ws: Worksheet, t: TargetTable, s: ScoringSettings) -> None:
     _put(ws, r, L.SE_RATE, None, fmt="0.00%")
     _put(ws, r, L.SE_EXEC_SCORE, None, fmt="0.00")
     _merge(ws, r, L.SE_EXEC_REASON, last, None, inp=True)
-    money = DataValidation(
-        type="decimal",
-        operator="greaterThanOrEqual",
-        formula1="0",
-        allow_blank=True,
-        showErrorMessage=True,
-        error="请填写不小于 0 的数字",
-    )
-    ws.add_data_validation(money)
+    money = _validation(ws, "decimal", "greaterThanOrEqual", "0", None, "请填写不小于 0 的数字")
     money.add(f"{get_column_letter(L.SE_ADJUSTED)}{r}:{get_column_letter(L.SE_EXECUTED)}{r}")
     ws.row_dimensions[r].height = 30
 
@@ -239,16 +248,9 @@ def selfeval_sheet(ws: Worksheet, t: TargetTable, s: ScoringSettings) -> None:
         _put(ws, L.HEADER_ROW, col, h, head=True)
     tiers = _list_validation(ws, TIERS, "达成 / 部分达成 / 未达成 三档之一")
     yes_no = _list_validation(ws, ("是", "否"), "是 或 否")
-    number = DataValidation(
-        type="decimal",
-        operator="between",
-        formula1="-1E+300",
-        formula2="1E+300",
-        allow_blank=True,
-        showErrorMessage=True,
-        error="请填写数字（单位与指标单位相同）",
+    number = _validation(
+        ws, "decimal", "between", "-1E+300", "1E+300", "请填写数字（单位与指标单位相同）"
     )
-    ws.add_data_validation(number)
     row = L.FIRST_INDICATOR_ROW
     for pos, i in enumerate(t.indicators):
         q = is_qualitative(i)
@@ -268,16 +270,14 @@ def selfeval_sheet(ws: Worksheet, t: TargetTable, s: ScoringSettings) -> None:
         if q:
             tiers.add(ws.cell(row, L.SE_TIER).coordinate)
             if i.score is not None:
-                dv = DataValidation(
-                    type="decimal",
-                    operator="between",
-                    formula1="0",
-                    formula2=str(json_number(i.score)),
-                    allow_blank=True,
-                    showErrorMessage=True,
-                    error=f"得分应在 0 到 {json_number(i.score)} 之间",
+                dv = _validation(
+                    ws,
+                    "decimal",
+                    "between",
+                    "0",
+                    str(json_number(i.score)),
+                    f"得分应在 0 到 {json_number(i.score)} 之间",
                 )
-                ws.add_data_validation(dv)
                 dv.add(ws.cell(row, L.SE_SCORE).coordinate)
         else:
             number.add(ws.cell(row, L.SE_ACTUAL).coordinate)
@@ -331,26 +331,9 @@ def _monitor_sheet(ws: Worksheet, t: TargetTable, month: int | None) -> None:
     _put(ws, r, L.MO_RATE, None, fmt="0.00%")
     _put(ws, r, L.MO_PROGRESS, None, fmt="0.00%")
     _merge(ws, r, L.MO_DATE, last, None, inp=True)
-    months = DataValidation(
-        type="whole",
-        operator="between",
-        formula1="1",
-        formula2="12",
-        allow_blank=True,
-        showErrorMessage=True,
-        error="月份应为 1–12",
-    )
-    ws.add_data_validation(months)
+    months = _validation(ws, "whole", "between", "1", "12", "月份应为 1–12")
     months.add(ws.cell(r, L.MO_MONTH).coordinate)
-    money = DataValidation(
-        type="decimal",
-        operator="greaterThanOrEqual",
-        formula1="0",
-        allow_blank=True,
-        showErrorMessage=True,
-        error="请填写不小于 0 的数字",
-    )
-    ws.add_data_validation(money)
+    money = _validation(ws, "decimal", "greaterThanOrEqual", "0", None, "请填写不小于 0 的数字")
     money.add(f"{get_column_letter(L.MO_EXECUTED)}{r}:{get_column_letter(L.MO_EXPECTED)}{r}")
 
     for col, h in enumerate(L.MO_HEAD, 2):
