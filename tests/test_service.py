@@ -32,6 +32,8 @@ def test_tables_are_selected_sorted_and_paged(seeded: Store) -> None:
     assert (len(page.items), page.total) == (10, 36)
     rest = service.select_tables(seeded, TableQuery(limit=10, offset=30))
     assert (len(rest.items), rest.total) == (6, 36)
+    beyond = service.select_tables(seeded, TableQuery(limit=10, offset=100))
+    assert (beyond.items, beyond.total) == ([], 36)
     by_funds = service.select_tables(seeded, TableQuery(sort="funds", descending=True)).items
     totals = [s.total for s in by_funds if s.total is not None]
     assert totals == sorted(totals, reverse=True)

@@ -143,11 +143,9 @@ def import_upload(
 def select_tables(store: Store, query: TableQuery) -> Page[TableSummary]:
     """A page of table summaries and how many the query selects in all."""
     items = store.summaries(query)
-    total = (
-        len(items) + query.offset
-        if query.limit is None or len(items) < query.limit
-        else store.count_selected(query)
-    )
+    # The page itself tells the total when it is the last one; else one COUNT query.
+    last_page = (query.limit is None or len(items) < query.limit) and (items or not query.offset)
+    total = len(items) + query.offset if last_page else store.count_selected(query)
     return Page[TableSummary](items=items, total=total, offset=query.offset, limit=query.limit)
 
 
