@@ -251,3 +251,38 @@ def test_duplicates_report_what_differs() -> None:
     found = [f for f in check([a, b, c]) if f.code == "duplicates.project"]
     assert [(f.field, f.severity) for f in found] == [(None, Severity.WARNING)]
     assert "funds.total" in found[0].message and "funds.district" in found[0].message
+
+
+@pytest.mark.parametrize(
+    ("phone", "ok"),
+    [
+        ("0730-8261234", True),  # a 4-digit area code and a 7-digit local number
+        ("8261234", True),
+        ("023-40232915", True),
+        ("13667669705", True),
+        ("406610995", False),
+        ("1366766970", False),
+    ],
+)
+def test_phone_numbers_of_every_length_the_spec_allows(phone: str, ok: bool) -> None:
+    found = [f for f in check([make_table(contact=Contact(name="张三", phone=phone))])
+             if f.code == "contact.phone"]  # fmt: skip
+    assert (found == []) is ok
+
+
+def test_a_message_quotes_the_target_with_its_operator_once() -> None:
+    from jixiao.model import Indicator
+    from jixiao.rules.common import target_text
+
+    national = Indicator(name="补助标准", operator="≥", value="≥780元/人·月", number=780,
+                         unit="元/人·月")  # fmt: skip
+    district = Indicator(name="油烟整治", operator="≤", value="20", number=20, unit="家")
+    words = Indicator(name="满意度", operator="≥", value="95%以上", number=95, unit="%")
+    assert target_text(national) == "≥780元/人·月"
+    assert target_text(district) == "≤20家"
+    assert target_text(words) == "95%以上"
+    cost = make_table(indicators=[*good_indicators(), Indicator(
+        name="成本控制", operator="≥", value="≥5万元", number=5, unit="万元",
+        level1="产出指标", level2="成本指标")])  # fmt: skip
+    messages = [f.message for f in check([cost]) if f.code == "direction.cost"]
+    assert messages and all("≥≥" not in m and "“≥5万元”" in m for m in messages)

@@ -75,7 +75,7 @@ def test_phone_numbers(seed_findings: list[Finding]) -> None:  # noqa: F811
     assert phones == [
         (
             "人民调解案件补贴",
-            "联系电话“406610995”有9位数字，不是11位手机号或8位固定电话（可带区号）。",
+            "联系电话“406610995”有9位数字，不是11位手机号或7–8位固定电话（可带区号）。",
         )
     ]
 

@@ -235,3 +235,17 @@ def parse_core(s: str) -> bool:
     """是否核心: ``是`` (or a tick) is core; ``否``, ``/`` and empty are not."""
     t = s.strip()
     return t in ("是", "√", "✓", "✔", "核心", "Y", "y", "yes", "Yes", "YES", "1")
+
+
+def shown_target(value: str, operator: str | None, unit: str) -> str:
+    """A target as a person reads it, its operator and unit once: ``≥780元/人·月``.
+
+    In the national layout the value cell already holds its operator and unit; in the
+    district layout they stand in columns of their own. Either way a message or a
+    report quotes the target once, never ``≥≥780``.
+    """
+    text = value.strip()
+    has_op, _, has_unit = split_value(text)
+    op = "" if has_op is not None or operator in (None, "定性") else operator or ""
+    tail = "" if has_unit or not unit or text.endswith(unit) else unit
+    return f"{op}{text}{tail}"

@@ -133,9 +133,7 @@ def _render_evaluation(e: Evaluation) -> None:
     t = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
     add_columns(t, _SCORE_COLUMNS)
     for i in e.indicators:
-        op = i.operator if i.operator and i.operator != "定性" else ""
-        unit = "" if i.target_text.endswith(i.unit) else i.unit
-        target = f"{op}{i.target_text}{unit}"
+        target = i.target_shown
         actual = _fmt(i.actual) if i.actual is not None else (i.tier or i.actual_text or "")
         t.add_row(
             escape(i.name),

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-from ..model import json_number
+from ..model import Indicator, json_number
+from ..values import shown_target
 
 # Money units and what one of them is worth in 元.
 MONEY_SCALE: dict[str, float] = {"元": 1.0, "千元": 1e3, "万元": 1e4, "亿元": 1e8}
@@ -30,3 +31,8 @@ def money_scale(unit: str | None) -> float | None:
 
 def ind_field(i: int, attr: str | None = None) -> str:
     return f"indicators[{i}]" + (f".{attr}" if attr else "")
+
+
+def target_text(ind: Indicator) -> str:
+    """The indicator's target as a reviewer quotes it (:func:`~jixiao.values.shown_target`)."""
+    return shown_target(ind.value, ind.operator, ind.unit)

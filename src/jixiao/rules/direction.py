@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from ..classify import COST
 from ..model import TargetTable
 from .base import Context, Finding, rule
-from .common import fmt, money_scale
+from .common import fmt, money_scale, target_text
 
 # Things a project wants fewer of: "≤" is right for them whatever the goal says.
 _FEWER = re.compile(
@@ -39,7 +39,7 @@ def cost(table: TargetTable, ctx: Context) -> Iterator[Finding]:
         yield ctx.finding(
             table,
             f"indicators[{i}].operator",
-            f"成本指标“{ind.name}”用“{ind.operator}{ind.value}{unit}”，成本类指标应使用“≤”或“=”。",
+            f"成本指标“{ind.name}”用“{target_text(ind)}”，成本类指标应使用“≤”或“=”。",
         )
 
 

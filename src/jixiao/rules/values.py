@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from ..model import TargetTable
 from ..values import is_operator_variant
 from .base import Context, Finding, rule
-from .common import QUANTITATIVE, fmt
+from .common import QUANTITATIVE, fmt, target_text
 
 # A variant written at the head of a value cell (national layout): "≧95%", "》3".
 _LEADING_VARIANT = re.compile(r"^\s*(≧|≦|》|《|\\geq|\\leq|\\ge|\\le|＞＝|＜＝|＞|＜|＝|>=|<=)")
@@ -39,7 +39,7 @@ def missing_unit(table: TargetTable, ctx: Context) -> Iterator[Finding]:
             yield ctx.finding(
                 table,
                 f"indicators[{i}].unit",
-                f"指标“{ind.name}”（{ind.operator}{ind.value}）未填写计量单位。",
+                f"指标“{ind.name}”（{target_text(ind)}）未填写计量单位。",
             )
 
 

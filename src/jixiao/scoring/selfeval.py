@@ -25,6 +25,7 @@ from typing import Any
 
 from ..findings import Finding, Location, Severity
 from ..model import Indicator, TargetTable, json_number
+from ..values import shown_target
 from . import formulas as f
 from .returns import Actual, Origin, SelfEvaluationReturn
 from .settings import ScoringSettings
@@ -56,6 +57,11 @@ class IndicatorResult:
     flags: list[str] = field(default_factory=list)
     level1: str | None = None
     level2: str | None = None
+
+    @property
+    def target_shown(self) -> str:
+        """The target as a person reads it, operator and unit once (``≥1200户``)."""
+        return shown_target(self.target_text, self.operator, self.unit)
 
     def to_json(self) -> dict[str, Any]:
         return {
