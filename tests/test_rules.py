@@ -286,3 +286,49 @@ def test_a_message_quotes_the_target_with_its_operator_once() -> None:
         level1="产出指标", level2="成本指标")])  # fmt: skip
     messages = [f.message for f in check([cost]) if f.code == "direction.cost"]
     assert messages and all("≥≥" not in m and "“≥5万元”" in m for m in messages)
+
+
+def test_a_form_without_points_gets_one_info_and_nothing_about_missing_rows() -> None:
+    """Rules follow the layout: a national table has no 分值, 预算执行率权重 or 是否核心."""
+    from jixiao.model import Indicator
+
+    inds = [
+        Indicator(name="新建道路", operator="≥", value="≥3.5万平方米", number=3.5,
+                  unit="万平方米", level1="产出指标", level2="数量指标"),
+        Indicator(name="通行效率", operator="定性", value="明显提升", level1="效益指标",
+                  level2="社会效益指标"),
+        Indicator(name="群众满意度", operator="≥", value="≥95%", number=95, unit="%",
+                  level1="满意度指标", level2="服务对象满意度指标"),
+    ]  # fmt: skip
+    t = make_table(indicators=inds, execution_weight=None, layout="national")
+    found = check([t])
+    assert [
+        (f.code, f.severity) for f in found if f.code.startswith(("scores", "completeness"))
+    ] == [("scores.no_points", Severity.INFO)]
+
+
+@pytest.mark.parametrize(
+    ("layout", "funds", "flagged"),
+    [
+        ("district", Funds(total=10), False),  # no source stated: nothing to compare
+        ("national", Funds(total=164, district=132), False),  # 其中：市级资金 132 of 164
+        ("district", Funds(total=164, district=132), True),  # the district form lists all
+        ("national", Funds(total=100, district=80, other=30), True),  # parts above the total
+    ],
+)
+def test_funds_balance_follows_the_form(layout: str, funds: Funds, flagged: bool) -> None:
+    found = [
+        f for f in check([make_table(layout=layout, funds=funds)]) if f.code == "funds.balance"
+    ]
+    assert bool(found) is flagged
+
+
+def test_a_period_is_a_qualitative_target_an_empty_one_is_not() -> None:
+    from jixiao.model import Indicator
+
+    period = Indicator(name="服务周期", operator="定性", value="2023.07-2024.01")
+    empty = Indicator(name="促进社会和谐", operator="定性", value="")
+    found = check([make_table(indicators=[*good_indicators(), period, empty])])
+    assert [f.message for f in found if f.code == "values.qualitative_text"] == [
+        "定性指标“促进社会和谐”的指标值“”没有文字描述。"
+    ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from ..model import Indicator, json_number
+from ..model import Indicator, TargetTable, json_number
 from ..values import shown_target
 
 # Money units and what one of them is worth in 元.
@@ -36,3 +36,20 @@ def ind_field(i: int, attr: str | None = None) -> str:
 def target_text(ind: Indicator) -> str:
     """The indicator's target as a reviewer quotes it (:func:`~jixiao.values.shown_target`)."""
     return shown_target(ind.value, ind.operator, ind.unit)
+
+
+def district_form(table: TargetTable) -> bool:
+    """The district form (the seeds): 预算执行率权重 row, 分值 and 是否核心 columns.
+
+    Rules about those rows and columns say nothing on other forms, which do not have
+    them (evaluation.md §2, "Rules follow the layout"). A table built in memory with
+    no layout recorded is judged by what it carries: levels mean another form.
+    """
+    if table.layout is not None:
+        return table.layout == "district"
+    return not any(i.level1 or i.level2 for i in table.indicators)
+
+
+def has_points(table: TargetTable) -> bool:
+    """Whether the table's form gives indicators points at all (a 分值 column)."""
+    return any(i.score is not None for i in table.indicators)

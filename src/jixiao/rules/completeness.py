@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from ..model import TargetTable
 from .base import Context, Finding, rule
-from .common import fmt
+from .common import district_form, fmt, has_points
 
 _BASIS = "财预〔2015〕88号 完整性：主管部门、实施单位、项目名称、绩效目标和联系人齐全。"
 
@@ -24,8 +24,9 @@ def department(table: TargetTable, ctx: Context) -> Iterator[Finding]:
 
 @rule(code="completeness.implementer", severity="error", basis=_BASIS)
 def implementer(table: TargetTable, ctx: Context) -> Iterator[Finding]:
-    """实施单位 is filled in."""
-    if _blank(table.implementer):
+    """实施单位 is filled in — on the district form, which has the row; other forms (部门整体,
+    many 区域 and 申报 forms) have none, and a table is not short of a row its form lacks."""
+    if district_form(table) and _blank(table.implementer):
         yield ctx.finding(table, "implementer", "未填写实施单位。")
 
 
@@ -45,8 +46,14 @@ def goal(table: TargetTable, ctx: Context) -> Iterator[Finding]:
 
 @rule(code="completeness.contact", severity="error", basis=_BASIS)
 def contact(table: TargetTable, ctx: Context) -> Iterator[Finding]:
-    """联系人 and 联系电话 are given, so the reviewer can ask."""
+    """联系人 and 联系电话 are given, so the reviewer can ask.
+
+    On other forms than the district one the contact is optional (most national forms
+    have no such row): only a name without a phone, or a phone without a name, is said.
+    """
     c = table.contact
+    if not district_form(table) and _blank(c.name) and _blank(c.phone):
+        return
     if _blank(c.name) and _blank(c.phone):
         yield ctx.finding(table, "contact", "未填写联系人和联系电话。")
     elif _blank(c.name):
@@ -84,7 +91,9 @@ def indicator_count(table: TargetTable, ctx: Context) -> Iterator[Finding]:
 
 @rule(code="completeness.score", severity="error", basis="每项指标分值为正数。")
 def score(table: TargetTable, ctx: Context) -> Iterator[Finding]:
-    """Every indicator has a positive 分值."""
+    """Every indicator has a positive 分值 (on a form that has a 分值 column at all)."""
+    if not has_points(table):
+        return
     for i, ind in enumerate(table.indicators):
         if ind.score is None:
             yield ctx.finding(table, f"indicators[{i}].score", f"指标“{ind.name}”未填写分值。")
@@ -100,11 +109,10 @@ def score(table: TargetTable, ctx: Context) -> Iterator[Finding]:
 def core(table: TargetTable, ctx: Context) -> Iterator[Finding]:
     """At least one indicator is marked core (是否核心).
 
-    Not reported for tables in the national layout (they carry 一级/二级 columns
-    and usually no 是否核心 column, so nothing is marked).
+    Only on the district form: the others have no 是否核心 column, so nothing is marked.
     """
     if not table.indicators or any(i.core for i in table.indicators):
         return
-    if any(i.level1 or i.level2 for i in table.indicators):
+    if not district_form(table):
         return
     yield ctx.finding(table, "indicators", "没有标为核心的指标，至少应有一项核心指标。")

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from ..model import TargetTable
 from .base import Context, Finding, ParamValue, rule
-from .common import fmt
+from .common import district_form, fmt, has_points
 
 _PARAMS: dict[str, tuple[ParamValue, str]] = {
     "indicator_total": (90, "指标分值应有的合计"),
@@ -42,8 +42,8 @@ def total(table: TargetTable, ctx: Context) -> Iterator[Finding]:
 
     Indicators without a score count as 0 here; ``completeness.score`` reports them.
     """
-    if not table.indicators or _full_indicator_total(table, ctx):
-        return
+    if not table.indicators or not has_points(table) or _full_indicator_total(table, ctx):
+        return  # a form with no 分值 column: scores.no_points says so, once
     s = sum(i.score or 0 for i in table.indicators)
     if abs(s - ctx["indicator_total"]) > ctx["tolerance"]:
         yield ctx.finding(
@@ -67,7 +67,7 @@ def execution_weight(table: TargetTable, ctx: Context) -> Iterator[Finding]:
     """
     w = table.execution_weight
     if w is None:
-        if not _full_indicator_total(table, ctx):
+        if district_form(table) and not _full_indicator_total(table, ctx):
             yield ctx.finding(
                 table,
                 "execution_weight",
@@ -79,4 +79,25 @@ def execution_weight(table: TargetTable, ctx: Context) -> Iterator[Finding]:
             table,
             "execution_weight",
             f"预算执行率权重为{fmt(w)}分，应为{fmt(ctx['execution_weight'])}分。",
+        )
+
+
+@rule(
+    code="scores.no_points",
+    severity="info",
+    basis=(
+        "财预〔2020〕10号：目标表未设分值的，自评时按一级指标默认分值"
+        "（产出 50、效益 30、满意度 10）。"
+    ),
+)
+def no_points(table: TargetTable, ctx: Context) -> Iterator[Finding]:
+    """A form without a 分值 column: one note, never one finding per indicator.
+
+    Its points are set at self-evaluation by the default split (evaluation.md §4).
+    """
+    if table.indicators and not has_points(table):
+        yield ctx.finding(
+            table,
+            "indicators",
+            "本表没有分值列：自评时按一级指标默认分值分配（产出 50、效益 30、满意度 10 分）。",
         )

@@ -8,15 +8,15 @@ from collections.abc import Iterator
 from ..model import TargetTable
 from ..values import is_operator_variant
 from .base import Context, Finding, rule
-from .common import QUANTITATIVE, fmt, target_text
+from .common import QUANTITATIVE, district_form, fmt, target_text
 
 # A variant written at the head of a value cell (national layout): "≧95%", "》3".
 _LEADING_VARIANT = re.compile(r"^\s*(≧|≦|》|《|\\geq|\\leq|\\ge|\\le|＞＝|＜＝|＞|＜|＝|>=|<=)")
 
 
 def _national(table: TargetTable) -> bool:
-    """National-layout tables carry 一级/二级 columns and keep the operator in the value."""
-    return any(i.level1 or i.level2 for i in table.indicators)
+    """Forms other than the district one keep the operator and unit in the value cell."""
+    return not district_form(table)
 
 
 @rule(code="values.missing_number", severity="error", basis="定量指标（≥ ≤ = > <）须有数值。")
@@ -45,9 +45,10 @@ def missing_unit(table: TargetTable, ctx: Context) -> Iterator[Finding]:
 
 @rule(code="values.qualitative_text", severity="error", basis="定性指标须用文字写明要达到的状态。")
 def qualitative_text(table: TargetTable, ctx: Context) -> Iterator[Finding]:
-    """A 定性 indicator states in words what is to be achieved."""
+    """A 定性 indicator states what is to be achieved: in words, or as a date or period
+    (``2023.07-2024.01`` is a deadline, not a missing description)."""
     for i, ind in enumerate(table.indicators):
-        if ind.operator == "定性" and not re.search(r"[^\W\d_]", ind.value):
+        if ind.operator == "定性" and not re.search(r"[^\W_]", ind.value):
             yield ctx.finding(
                 table,
                 f"indicators[{i}].value",
