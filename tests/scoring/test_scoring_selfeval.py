@@ -289,3 +289,51 @@ def test_quantitative_text_actual() -> None:
     ev = score(t, ret(Actual("甲", None, actual_text="约一个")))
     assert ("actual-not-number", "甲") in codes(ev)
     assert ev.grade is None
+
+
+def _national(*rows: tuple[str, str, float]) -> object:
+    """A national-layout table without 分值: (name, 一级指标, target) with ≥ targets."""
+    from jixiao.model import Indicator, TargetTable
+
+    return TargetTable(
+        project="测试项目", department="测试局", layout="national",
+        indicators=[Indicator(name=n, operator="≥", value=f"≥{a:g}", number=a, unit="个",
+                              level1=lv) for n, lv, a in rows],
+    )  # fmt: skip
+
+
+def test_a_table_without_points_is_scored_by_the_default_split() -> None:
+    # §4's example: 4 产出 + 2 效益 + 1 满意度 → 12.5 each, 15 each and 10.
+    t = _national(
+        ("甲", "产出指标", 10), ("乙", "产出指标", 10), ("丙", "产出指标", 10),
+        ("丁", "产出指标", 10), ("戊", "效益指标", 10), ("己", "效益指标", 10),
+        ("庚", "满意度指标", 10),
+    )  # fmt: skip
+    r = ret(
+        Actual("甲", 5, reason="进度滞后"),  # 12.5 × 5 / 10 = 6.25
+        *(Actual(n, 10) for n in "乙丙丁戊己庚"),
+    )
+    ev = score(t, r)  # type: ignore[arg-type]
+    assert [i.max for i in ev.indicators] == [12.5, 12.5, 12.5, 12.5, 15, 15, 10]
+    # execution 10 (100%) + 6.25 + 3 × 12.5 + 2 × 15 + 10 = 93.75
+    assert ev.total == pytest.approx(93.75)
+    assert ev.grade == "优"
+    assert ("default-points", None) in codes(ev) and ("weight-missing", "甲") not in codes(ev)
+
+
+def test_default_points_pass_an_empty_level_on_and_keep_the_sum() -> None:
+    # No 满意度 indicator: its 10 points go to 产出 and 效益 in proportion 50 : 30.
+    t = _national(("甲", "产出指标", 1), ("乙", "产出指标", 1), ("丙", "产出指标", 1),
+                  ("丁", "效益指标", 1), ("戊", "效益指标", 1))  # fmt: skip
+    ev = score(t, ret(*(Actual(n, 1) for n in "甲乙丙丁戊")))  # type: ignore[arg-type]
+    # 产出 90 × 50/80 = 56.25 → 18.75 × 3; 效益 33.75 → 16.88 + 16.87
+    assert [i.max for i in ev.indicators] == [18.75, 18.75, 18.75, 16.88, 16.87]
+    assert ev.total == pytest.approx(100)
+
+
+def test_a_deployment_sets_its_own_split() -> None:
+    t = _national(("甲", "产出指标", 1), ("乙", "效益指标", 1), ("丙", "满意度指标", 1))
+    s = ScoringSettings.from_config({"default_points": {"产出指标": 60, "效益指标": 20,
+                                                         "满意度指标": 10}})  # fmt: skip
+    ev = score(t, ret(*(Actual(n, 1) for n in "甲乙丙")), s)  # type: ignore[arg-type]
+    assert [i.max for i in ev.indicators] == [60, 20, 10]

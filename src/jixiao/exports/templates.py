@@ -21,7 +21,7 @@ from ..model import TargetTable, json_number
 from ..scoring import layout as L
 from ..scoring.formulas import TIERS
 from ..scoring.monitoring import LIKELIHOODS
-from ..scoring.selfeval import is_qualitative
+from ..scoring.selfeval import is_qualitative, points_of
 from ..scoring.settings import ScoringSettings
 from .cells import safe_cell
 
@@ -252,7 +252,9 @@ def selfeval_sheet(ws: Worksheet, t: TargetTable, s: ScoringSettings) -> None:
         ws, "decimal", "between", "-1E+300", "1E+300", "请填写数字（单位与指标单位相同）"
     )
     row = L.FIRST_INDICATOR_ROW
-    for pos, i in enumerate(t.indicators):
+    # A table without 分值 shows the default split its self-evaluation is scored by (§4).
+    points, _ = points_of(t, s)
+    for pos, (i, w) in enumerate(zip(t.indicators, points, strict=True)):
         q = is_qualitative(i)
         ws.cell(row, 1, f"ind:{pos}:{'t' if q else 'q'}")
         _put(ws, row, L.SE_LEVEL1, i.level1 or "")
@@ -261,7 +263,7 @@ def selfeval_sheet(ws: Worksheet, t: TargetTable, s: ScoringSettings) -> None:
         _put(ws, row, L.SE_OP, i.operator or "")
         _put(ws, row, L.SE_TARGET, i.value)
         _put(ws, row, L.SE_UNIT, i.unit)
-        _put(ws, row, L.SE_MAX, json_number(i.score))
+        _put(ws, row, L.SE_MAX, json_number(w))
         _put(ws, row, L.SE_ACTUAL, None, inp=True)
         _put(ws, row, L.SE_TIER, None, inp=q)
         _put(ws, row, L.SE_SCORE, None, inp=q, fmt="0.00")
@@ -269,14 +271,14 @@ def selfeval_sheet(ws: Worksheet, t: TargetTable, s: ScoringSettings) -> None:
         _put(ws, row, L.SE_APPLICABLE, "是", inp=True)
         if q:
             tiers.add(ws.cell(row, L.SE_TIER).coordinate)
-            if i.score is not None:
+            if w is not None:
                 dv = _validation(
                     ws,
                     "decimal",
                     "between",
                     "0",
-                    str(json_number(i.score)),
-                    f"得分应在 0 到 {json_number(i.score)} 之间",
+                    str(json_number(w)),
+                    f"得分应在 0 到 {json_number(w)} 之间",
                 )
                 dv.add(ws.cell(row, L.SE_SCORE).coordinate)
         else:

@@ -7,6 +7,7 @@ rounded only where they are shown (:func:`round2`).
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Literal
 
@@ -161,3 +162,31 @@ def light(p: float, red_below: float = 60.0, green_from: float = 80.0) -> Light:
     if pct < green_from:
         return "yellow"
     return "green"
+
+
+def default_points(
+    levels: Sequence[str | None], split: Mapping[str, float], total: float = 90.0
+) -> list[float]:
+    """Points of indicators whose table gives none (财预〔2020〕10号, evaluation.md §4).
+
+    ``levels`` is each indicator's 一级指标 (成本 already counted as 产出); ``split`` the
+    points of each first level, the first being where an indicator of no known level
+    counts (产出 50, 效益 30, 满意度 10). Inside a level the points are equal, rounded
+    to two decimals, the last indicator taking the remainder; a level with no
+    indicators passes its points to the others in proportion, so the sum stays ``total``.
+    """
+    if not levels or not split:
+        return [0.0] * len(levels)
+    first = next(iter(split))
+    known = [lv if lv is not None and lv in split else first for lv in levels]
+    present = set(known)
+    weight = sum(split[lv] for lv in present) or 1.0
+    out = [0.0] * len(levels)
+    for lv in present:
+        idx = [n for n, k in enumerate(known) if k == lv]
+        share = total * split[lv] / weight
+        each = round2(share / len(idx))
+        for n in idx[:-1]:
+            out[n] = each
+        out[idx[-1]] = round2(share - each * (len(idx) - 1))
+    return out

@@ -162,9 +162,22 @@ def score(
         findings.append(
             finding("unknown-indicator", "error", f"目标表中没有指标“{a.indicator}”", a.indicator)
         )
+    points, defaulted = points_of(table, s)
+    if defaulted:
+        findings.append(
+            finding(
+                "default-points",
+                "info",
+                "目标表没有分值：按一级指标默认分值评分（"
+                + "、".join(
+                    f"{k.removesuffix('指标')} {_n(v)}" for k, v in s.default_points.items()
+                )
+                + " 分，级内平均）",
+            )
+        )
     results = [
-        _indicator(ind, act, s, findings)
-        for ind, act in zip(table.indicators, actuals, strict=True)
+        _indicator(ind, act, s, findings, w)
+        for ind, act, w in zip(table.indicators, actuals, points, strict=True)
     ]
 
     full = sum(r.max for r in results)
@@ -333,11 +346,37 @@ _TIER_WORDS = {
 }  # fmt: skip
 
 
+def points_of(table: TargetTable, s: ScoringSettings) -> tuple[list[float | None], bool]:
+    """Each indicator's points (w), and whether they are the default split.
+
+    A table with a 分值 column keeps its own (an indicator left blank stays None and is
+    reported); a table without one gets §4's default split by first level, the
+    table's own levels where it states them, else the inferred ones.
+    """
+    own = [i.score for i in table.indicators]
+    if any(p is not None for p in own) or not table.indicators:
+        return own, False
+    from ..classify import classify_table, normalize_level1
+
+    levels = []
+    for c in classify_table(table):
+        lv = normalize_level1(c.level1)
+        levels.append(_OUTPUT if lv == _COST_L1 else lv)
+    return list(f.default_points(levels, s.default_points)), True
+
+
+_OUTPUT, _COST_L1 = "产出指标", "成本指标"
+
+
 def _indicator(
-    ind: Indicator, a: Actual | None, s: ScoringSettings, out: list[Finding]
+    ind: Indicator,
+    a: Actual | None,
+    s: ScoringSettings,
+    out: list[Finding],
+    points: float | None = None,
 ) -> IndicatorResult:
     name = ind.name
-    w = ind.score if ind.score is not None else 0.0
+    w = points if points is not None else 0.0
     r = IndicatorResult(
         name=name,
         operator=ind.operator,
@@ -348,7 +387,7 @@ def _indicator(
         level1=ind.level1,
         level2=ind.level2,
     )
-    if ind.score is None:
+    if points is None:
         out.append(finding("weight-missing", "error", "目标表中该指标没有分值", name))
         r.flags.append("weight-missing")
     if a is None:
@@ -364,7 +403,7 @@ def _indicator(
     if not a.applicable:
         r.flags.append("not-applicable")
         return r
-    if ind.score is None:
+    if points is None:
         return r
     qualitative = ind.operator == "定性" or ind.number is None
     if qualitative:

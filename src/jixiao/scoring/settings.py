@@ -77,6 +77,22 @@ class ScoringSettings(BaseModel):
     grades: tuple[GradeBand, ...] = DEFAULT_GRADES
     tiers: tuple[float, float] = (80.0, 60.0)  # percent of w: 达成 from 80%, 部分达成 from 60%
     fail_on: FailOn = "error"
+    # Points by first level where a table gives none (财预〔2020〕10号); 成本 counts with
+    # 产出, and an indicator of no known level with the first level named here.
+    default_points: dict[str, float] = Field(
+        default_factory=lambda: {"产出指标": 50.0, "效益指标": 30.0, "满意度指标": 10.0}
+    )
+
+    @field_validator("default_points", mode="before")
+    @classmethod
+    def _default_points(cls, v: Any) -> Any:
+        if (
+            not isinstance(v, dict)
+            or not v
+            or not all(_is_number(x) and x >= 0 for x in v.values())
+        ):
+            raise ValueError('应为表，如 {"产出指标" = 50, "效益指标" = 30, "满意度指标" = 10}')
+        return {str(k): float(x) for k, x in v.items()}
 
     @field_validator("cap_bands", mode="before")
     @classmethod
