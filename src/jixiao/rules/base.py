@@ -61,19 +61,32 @@ class Context:
     severity: Severity
     params: Mapping[str, Any]
     classify: Callable[[TargetTable], list[Classification]] = field(repr=False)
+    # Tables whose levels this rule saw inferred, not stated (by id, for this run).
+    inferred: set[int] = field(default_factory=set, repr=False)
 
     def __getitem__(self, name: str) -> Any:
         return self.params[name]
 
     def levels(self, table: TargetTable) -> list[Classification]:
-        """一级/二级指标 of each indicator: the table's own where given, else inferred."""
-        return self.classify(table)
+        """一级/二级指标 of each indicator: the table's own where given, else inferred.
+
+        A rule that looks at inferred levels grounds its findings on a guess: they are
+        then warnings at most and say so (evaluation.md §2).
+        """
+        classes = self.classify(table)
+        if any(not c.given for c in classes):
+            self.inferred.add(id(table))
+        return classes
 
     def finding(self, table: TargetTable, field: str | None, message: str) -> Finding:
         src = table.source
+        severity = self.severity
+        if id(table) in self.inferred:
+            severity = min(severity, Severity.WARNING)
+            message += "（指标类别为系统推定：表中未列一级/二级指标）"
         return Finding(
             code=self.rule.code,
-            severity=self.severity,
+            severity=severity,
             location=Location(
                 file=src.file if src is not None else None,
                 table=src.index if src is not None else None,
