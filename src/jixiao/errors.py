@@ -46,15 +46,9 @@ class InputError(JixiaoError):
         return self
 
     def __str__(self) -> str:
-        parts = []
-        if self.file is not None:
-            parts.append(f"文件 {self.file}")
-        if self.table is not None:
-            parts.append(f"表 {self.table + 1}")
-        if self.line is not None:
-            parts.append(f"第 {self.line} 行")
-        where = " ".join(parts)
-        return f"{where}：{self.message}" if where else self.message
+        from .findings import Finding  # one way to say where: Location.where
+
+        return Finding.of_input_error(self).line()
 
 
 class UnreadableFile(InputError):
