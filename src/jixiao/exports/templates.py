@@ -8,7 +8,7 @@ stored table is locked, so what comes back can be matched and trusted. Drop-down
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import IO, Any
 
 from openpyxl import Workbook
@@ -221,18 +221,34 @@ def write_selfeval_template(
     )
 
 
-def selfeval_sheet(ws: Worksheet, t: TargetTable, s: ScoringSettings) -> None:
-    _key(ws, L.SELFEVAL_MARK, t)
-    last = L.SE_LAST_COL
-    _header(ws, t, f"{t.year or ''}{'年度' if t.year else ''}项目支出绩效自评表", last)
-    for col, h in enumerate(L.SE_BUDGET_HEAD, 2):
-        if col < L.SE_EXEC_REASON:
+def _sheet_head(
+    ws: Worksheet,
+    t: TargetTable,
+    mark: str,
+    title: str,
+    budget_head: Sequence[str],
+    wide_col: int,
+    last: int,
+) -> int:
+    """The hidden key, the title block and the budget header of a project's sheet;
+    returns the budget row, its key and money unit written."""
+    _key(ws, mark, t)
+    _header(ws, t, title, last)
+    for col, h in enumerate(budget_head, 2):
+        if col < wide_col:
             _put(ws, 5, col, h, head=True)
-    _merge(ws, 5, L.SE_EXEC_REASON, last, L.SE_BUDGET_HEAD[-1], head=True)
+    _merge(ws, 5, wide_col, last, budget_head[-1], head=True)
     r = L.BUDGET_ROW
     ws.cell(r, 1, "budget")
-    weight = t.execution_weight if t.execution_weight is not None else s.execution_weight
     _put(ws, r, 2, f"（{t.money_unit or '元'}）")
+    return r
+
+
+def selfeval_sheet(ws: Worksheet, t: TargetTable, s: ScoringSettings) -> None:
+    last = L.SE_LAST_COL
+    title = f"{t.year or ''}{'年度' if t.year else ''}项目支出绩效自评表"
+    r = _sheet_head(ws, t, L.SELFEVAL_MARK, title, L.SE_BUDGET_HEAD, L.SE_EXEC_REASON, last)
+    weight = t.execution_weight if t.execution_weight is not None else s.execution_weight
     _put(ws, r, L.SE_INITIAL, json_number(t.funds.total))
     _put(ws, r, L.SE_ADJUSTED, None, inp=True)
     _put(ws, r, L.SE_EXECUTED, None, inp=True)
@@ -316,16 +332,9 @@ def write_monitor_template(
 
 
 def _monitor_sheet(ws: Worksheet, t: TargetTable, month: int | None) -> None:
-    _key(ws, L.MONITOR_MARK, t)
     last = L.MO_LAST_COL
-    _header(ws, t, f"{t.year or ''}{'年' if t.year else ''}项目支出绩效运行监控表", last)
-    for col, h in enumerate(L.MO_BUDGET_HEAD, 2):
-        if col < L.MO_DATE:
-            _put(ws, 5, col, h, head=True)
-    _merge(ws, 5, L.MO_DATE, last, L.MO_BUDGET_HEAD[-1], head=True)
-    r = L.BUDGET_ROW
-    ws.cell(r, 1, "budget")
-    _put(ws, r, 2, f"（{t.money_unit or '元'}）")
+    title = f"{t.year or ''}{'年' if t.year else ''}项目支出绩效运行监控表"
+    r = _sheet_head(ws, t, L.MONITOR_MARK, title, L.MO_BUDGET_HEAD, L.MO_DATE, last)
     _put(ws, r, L.MO_INITIAL, json_number(t.funds.total))
     _put(ws, r, L.MO_MONTH, month, inp=True)
     _put(ws, r, L.MO_EXECUTED, None, inp=True)

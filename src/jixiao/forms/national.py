@@ -291,10 +291,6 @@ def _display_label(label: str) -> str:
     return _SPACE.sub("", clean_text(label)).rstrip(":：")
 
 
-def _is_label(text: str) -> bool:
-    return looks_like_label(text)
-
-
 def _join(texts: list[str]) -> str:
     return texts[0] if len(texts) == 1 else " ".join(texts) if texts else ""
 
@@ -329,7 +325,7 @@ def _header_cells(
         if (
             head.money_unit is None
             and (mu := LABEL_MONEY_UNIT.search(text))
-            and (_is_label(text) or field_of(text) is not None)
+            and looks_like_label(text)
         ):
             head.money_unit = mu.group("unit")
         cells.append((c, c + grid.spans.get((r, c), (1, 1))[1], text))
@@ -358,7 +354,7 @@ def _read_header(grid: Grid, stop: int, covered: set[tuple[int, int]]) -> _Heade
             pending = []
             continue
         strong = [_strong_label(t) for t in texts]
-        looks = [s or _is_label(t) for s, t in zip(strong, texts, strict=True)]
+        looks = [s or looks_like_label(t) for s, t in zip(strong, texts, strict=True)]
         if budget_cols and (key := _budget_row_key(texts[0])) is not None:
             _read_budget_row(head, key, cells[1:], budget_cols)
             continue
@@ -389,7 +385,7 @@ def _read_header(grid: Grid, stop: int, covered: set[tuple[int, int]]) -> _Heade
             c0 = cells[0][0]
             owner = next(
                 (filled[r][c] for c in range(c0 - 1, -1, -1)
-                 if (r, c) in covered and _is_label(filled[r][c])),
+                 if (r, c) in covered and looks_like_label(filled[r][c])),
                 None,
             )  # fmt: skip
             j = next((k for k in range(1, len(cells)) if labels[k]), len(cells))
@@ -462,7 +458,6 @@ class _Block:
     notes: list[str] = field(default_factory=list)
     total_given: float | None = None
     grade_given: str | None = None
-    rows: list[int] = field(default_factory=list)  # the grid row of each indicator
 
 
 _ACTUAL_WORDS = ("实际", "完成值", "上年", "中期")
@@ -629,7 +624,6 @@ def _read_indicators(
             block.notes.append(_pairs_text(own))
             continue
         block.indicators.append(_indicator(name, value, cell, l1, l2, cols))
-        block.rows.append(r)
         if "actual" in cols or "given" in cols:
             block.results.append(
                 IndicatorResult.trusted(
