@@ -125,25 +125,34 @@ _NAME_CUES: list[tuple[str, re.Pattern[str], str]] = [
         "名称含“成本/单价/造价/费用”",
     ),
 ]
+# Concentrations and intensities (mg/L, μg/m³, dB): what environmental quality is measured in.
+_CONCENTRATION_UNIT = re.compile(r"mg|μg|ug|微克|毫克|/[lL]$|/m[³3]|dB|分贝|NTU")
+# A volume of work done: 收运量, 处理量, 开展…次 — counted output before any topic word.
+_DELIVERED = re.compile(
+    r"(?:收运|清运|处理|处置|转运|收集|运输|供应|供水|检测|监测|巡查|检查|服务|接诉)量$|"
+    r"^(?:开展|举办|组织|召开|完成|新建|建设|改造|购置|采购|印发|发放|培训)"
+)
+# A qualitative target that states how long the effect lasts (长期、持续、稳步提高).
+_LASTING = re.compile(r"长期|长远|长效|可持续|持续(?:影响|发挥|保障|有效)|稳步|巩固")
 _NEGATIVE_EVENT = re.compile(r"事故|案件|案发|犯罪|伤亡|死亡|故障|事件|火灾|违法|失业|非法|风险")
 _BENEFICIARY = re.compile(r"受益|就业|带动")
 _ECONOMIC = re.compile(
     r"收入|增收|产值|税|营业|利润|销售|GDP|经济增长|经济损失|溢价|存贷款|"
-    r"融资|招商|产能|产量|增产|经济效益|R&D|研发投入|投资额|营收|交易额|创收"
+    r"融资|招商|产能|产量|增产|经济|R&D|研发投入|投资额|营收|交易额|创收"
 )
 _ECOLOGICAL = re.compile(
-    r"生态|环境|污染|排放|空气|水质|PM|优良天数|森林|绿化|植被|碳|节能|减排|"
+    r"生态|环境|污染|污水|排放|空气|水质|PM|优良天数|森林|绿化|植被|碳|节能|减排|"
     r"削减|COD|化肥|农药|用纸|节水|节约|水土|垃圾|环保|噪声|扬尘|油烟|"
     r"资源化|回收利用|火灾受害率"
 )
 _QUALITY = re.compile(
     r"合格|达标|准确|完好|正确|通过率|成功率|优良|质量|验收|规范|完整|到位率|"
-    r"发放率|在线率|利用率|精准|真实|出勤|结案率|办结率|履行率|查处率|破案率|"
+    r"发放率|在线率|利用率|覆盖率|精准|真实|出勤|结案率|办结率|履行率|查处率|破案率|"
     r"审核"
 )
 _SOCIAL = re.compile(
     r"就业|安全|保障|改善|提升|提高|促进|带动|受益|知晓|素养|健康|水平|能力|"
-    r"稳定|防洪|群众|生活|救助|减轻|减少|降低|挽回|覆盖率|人口|社会|服务|"
+    r"稳定|防洪|群众|生活|救助|减轻|减少|降低|挽回|人口|社会|服务|"
     r"民生|文明|秩序|便利|出行|负担|传递|激励|推动"
 )
 _QUANTITY = re.compile(
@@ -154,26 +163,51 @@ _QUANTITY = re.compile(
 
 def classify_indicator(ind: Indicator, table: TargetTable | None = None) -> Classification:
     """一级/二级指标 of one indicator: the table's own where given, else inferred with its cue."""
+    return _classify(ind, table)[0]
+
+
+def classify_table(table: TargetTable) -> list[Classification]:
+    """Each indicator of the table, in order.
+
+    An indicator decided only by a weak cue (no measure, no telling word) takes the
+    first level of its neighbours when the indicators before and after it agree:
+    tables list 产出, then 效益, then 满意度, and a lone 定性 row between two benefits
+    is a benefit whatever its wording.
+    """
+    got = [_classify(i, table) for i in table.indicators]
+    out = [c for c, _ in got]
+    firm = [(n, c.level1) for n, (c, weak) in enumerate(got) if not weak]
+    for n, (c, weak) in enumerate(got):
+        if not weak:
+            continue
+        before = next((l1 for k, l1 in reversed(firm) if k < n), None)
+        after = next((l1 for k, l1 in firm if k > n), None)
+        if before is not None and before == after and before != c.level1:
+            ind = table.indicators[n]
+            out[n] = Classification(
+                before, _inside(before, ind), False,
+                f"{c.why}；前后指标均为{before}，按所在位置归入",
+            )  # fmt: skip
+    return out
+
+
+def _classify(ind: Indicator, table: TargetTable | None) -> tuple[Classification, bool]:
+    """The classification and whether it rests only on a weak cue (a default)."""
     l1 = normalize_level1(ind.level1)
     l2 = normalize_level2(ind.level2)
     if l2 is not None:
         if l1 is None:
             l1 = PARENT[l2]
-        return Classification(l1, l2, True, f"表中给出：{ind.level1 or l1}/{ind.level2}")
-    inferred, why = _infer(ind, table)
+        return Classification(l1, l2, True, f"表中给出：{ind.level1 or l1}/{ind.level2}"), False
+    inferred, why, weak = _infer(ind, table)
     if l1 is not None:
         if l1 == COST_L1:
-            return Classification(l1, COST, True, f"表中给出一级指标“{ind.level1}”")
+            return Classification(l1, COST, True, f"表中给出一级指标“{ind.level1}”"), False
         if PARENT[inferred] != l1:
             # The table's first level wins; pick the second level inside it.
             inferred, why = _inside(l1, ind), f"表中给出一级指标“{ind.level1}”，二级按名称推定"
-        return Classification(l1, inferred, False, why)
-    return Classification(PARENT[inferred], inferred, False, why)
-
-
-def classify_table(table: TargetTable) -> list[Classification]:
-    """Each indicator of the table, in order."""
-    return [classify_indicator(i, table) for i in table.indicators]
+        return Classification(l1, inferred, False, why), False
+    return Classification(PARENT[inferred], inferred, False, why), weak
 
 
 def _inside(level1: str, ind: Indicator) -> str:
@@ -185,14 +219,18 @@ def _inside(level1: str, ind: Indicator) -> str:
             return ECONOMIC
         if _ECOLOGICAL.search(name):
             return ECOLOGICAL
-        if re.search(r"长效|可持续|长期|持续", name):
+        if re.search(r"长效|可持续|长期|持续|长远", name):
             return SUSTAINABLE
         return SOCIAL
     if re.search(r"及时|时限|时间|期限|月底|月前|日前", name):
         return TIMELINESS
     if _is_money(ind.unit) and ind.operator in ("≤", "<"):
         return COST
-    if ind.unit == "%" or _QUALITY.search(name):
+    if re.search(r"成本|单价|标准|费用|经费|资金", name) and (
+        _is_money(ind.unit) or "元" in ind.unit
+    ):
+        return COST
+    if ind.unit in ("%", "％") or _QUALITY.search(name):
         return QUALITY
     return QUANTITY
 
@@ -201,69 +239,87 @@ def _is_money(unit: str) -> bool:
     return bool(_MONEY_UNIT.match(unit.strip()))
 
 
-def _infer(ind: Indicator, table: TargetTable | None) -> tuple[str, str]:
+def _infer(ind: Indicator, table: TargetTable | None) -> tuple[str, str, bool]:
+    """(二级指标, why, weak): what the indicator measures first, its topic words after."""
     name = re.sub(r"\s+", "", ind.name)
     unit = ind.unit.strip()
     op = ind.operator
     for level2, pattern, why in _NAME_CUES:
         m = pattern.search(name)
         if m:
-            return level2, f"{why}：“{m.group(0)}”"
+            return level2, f"{why}：“{m.group(0)}”", False
+    if _CONCENTRATION_UNIT.search(unit):
+        return ECOLOGICAL, f"单位“{unit}”是浓度或强度，衡量环境质量", False
     if (
         unit in _COUNT_UNITS
         and op != "定性"
         and not _BENEFICIARY.search(name)
         and _promised(ind, table)
     ):
-        return QUANTITY, f"当年绩效目标写明要完成的“{fmt_number(ind.number)}{unit}”"
+        return QUANTITY, f"当年绩效目标写明要完成的“{fmt_number(ind.number)}{unit}”", False
     if _PRICE_UNIT.search(unit) and not _ECONOMIC.search(name):
-        return COST, f"单位“{unit}”是单价或标准"
+        return COST, f"单位“{unit}”是单价或标准", False
     if _is_money(unit):
         if "标准" in name:
-            return COST, f"名称含“标准”且单位为“{unit}”"
+            return COST, f"名称含“标准”且单位为“{unit}”", False
         if op in ("≤", "<"):
-            return COST, f"金额（{unit}）用“{op}”，是成本控制"
+            return COST, f"金额（{unit}）用“{op}”，是成本控制", False
         if _ECONOMIC.search(name):
-            return ECONOMIC, f"名称含经济效益词“{_ECONOMIC.search(name).group(0)}”"  # type: ignore[union-attr]
-        if re.search(r"经费|资金|补助|补贴|奖补|支出|发放", name) and op not in (">", "≥"):
-            return COST, f"名称是资金支出、单位为“{unit}”"
+            return ECONOMIC, f"名称含经济效益词“{_ECONOMIC.search(name).group(0)}”", False  # type: ignore[union-attr]
+        if re.search(r"经费|资金|补助|补贴|奖补|支出|发放|投资|金额", name) and op not in (
+            ">",
+            "≥",
+        ):
+            return COST, f"名称是资金支出、单位为“{unit}”", False
+    if name.endswith("费") and ind.number is not None and unit not in ("%", "％"):
+        return COST, f"名称是一项费用（“{name[-3:]}”）", False
+    m = _DELIVERED.search(name)
+    if m and op != "定性" and unit not in ("%", "％") and not _BENEFICIARY.search(name):
+        # 收运量、处理量、开展…次: a volume of work done is an output whatever its topic.
+        return QUANTITY, f"名称是完成的工作量（“{m.group(0)}”），单位“{unit or '个'}”", False
     m = _ECONOMIC.search(name)
     if m:
-        return ECONOMIC, f"名称含经济效益词“{m.group(0)}”"
+        return ECONOMIC, f"名称含经济效益词“{m.group(0)}”", False
     m = _NEGATIVE_EVENT.search(name)
     if m:
-        return SOCIAL, f"名称是要压减的事件“{m.group(0)}”"
+        return SOCIAL, f"名称是要压减的事件“{m.group(0)}”", False
     m = _ECOLOGICAL.search(name)
     if m:
-        return ECOLOGICAL, f"名称含生态环境词“{m.group(0)}”"
+        return ECOLOGICAL, f"名称含生态环境词“{m.group(0)}”", False
     if op == "定性":
+        m = _LASTING.search(ind.value)
+        if m:
+            return SUSTAINABLE, f"目标值说的是持续多久（“{m.group(0)}”）", False
         # A qualitative target states an effect (提升…、是、显著), not a delivered count.
-        return SOCIAL, "定性指标表述的是效果，按社会效益"
+        return SOCIAL, "定性指标表述的是效果，按社会效益", True
     m = _BENEFICIARY.search(name)
     if m:
-        return SOCIAL, f"名称是受益或带动的人（“{m.group(0)}”），按社会效益"
+        return SOCIAL, f"名称是受益或带动的人（“{m.group(0)}”），按社会效益", False
     if unit in _COUNT_UNITS or name.endswith(("数", "数量")):
         m = _QUANTITY.search(name)
         if m or _promised(ind, table):
-            return QUANTITY, f"以“{unit or '个数'}”计的交付数量" + (
-                f"（名称含“{m.group(0)}”）" if m else "（目标中写明）"
+            return (
+                QUANTITY,
+                f"以“{unit or '个数'}”计的交付数量"
+                + (f"（名称含“{m.group(0)}”）" if m else "（目标中写明）"),
+                False,
             )
     m = _QUALITY.search(name)
     if m:
-        return QUALITY, f"名称含质量词“{m.group(0)}”"
+        return QUALITY, f"名称含质量词“{m.group(0)}”", False
     m = _SOCIAL.search(name)
     if m:
-        return SOCIAL, f"名称含社会效益词“{m.group(0)}”"
+        return SOCIAL, f"名称含社会效益词“{m.group(0)}”", True
     if unit in _COUNT_UNITS:
-        return QUANTITY, f"以“{unit}”计的数量"
+        return QUANTITY, f"以“{unit}”计的数量", False
     if unit in _TIME_UNITS:
-        return TIMELINESS, f"单位“{unit}”是时间"
+        return TIMELINESS, f"单位“{unit}”是时间", False
     if unit in ("%", "％"):
-        return QUALITY, "百分比且无其他线索，按质量"
+        return QUALITY, "百分比且无其他线索，按质量", True
     m = _QUANTITY.search(name)
     if m:
-        return QUANTITY, f"名称含“{m.group(0)}”"
-    return QUANTITY, "无明确线索，按数量"
+        return QUANTITY, f"名称含“{m.group(0)}”", True
+    return QUANTITY, "无明确线索，按数量", True
 
 
 def fmt_number(x: float | None) -> str:
