@@ -118,7 +118,17 @@ def _imports(path: Path) -> set[str]:
 # The layers, bottom up: a module may import its own layer and those below it only.
 LAYERS = [
     {"jixiao.errors", "jixiao.model", "jixiao.query", "jixiao.config", "jixiao.values"},
-    {"jixiao.readers", "jixiao.forms", "jixiao.classify", "jixiao.exports.cells"},
+    {
+        "jixiao.readers",
+        "jixiao.forms",
+        "jixiao.classify",
+        "jixiao.exports.cells",
+        # scoring's pure parts: the formulas, their settings, and the re-scoring of a
+        # published self-evaluation, which the review (rules) reports on
+        "jixiao.scoring.formulas",
+        "jixiao.scoring.settings",
+        "jixiao.scoring.published",
+    },
     {"jixiao.rules", "jixiao.store", "jixiao.ingest"},
     {"jixiao.scoring", "jixiao.exports"},
     {"jixiao.service"},

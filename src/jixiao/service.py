@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import IO, Any, Literal, TextIO
 
+from .config import Config
 from .errors import InputError, StoreError, UnreadableFile
 from .ingest import FileOutcome, ImportReport, find_files, parse_file, read_paths, store_parsed
 from .ingest import import_paths as _import_paths
@@ -31,6 +32,9 @@ from .model import TargetTable
 from .query import Page, TableQuery
 from .readers.safety import MAX_FILE_BYTES
 from .rules import Finding, Severity, check
+from .scoring.published import DepartmentSummary as DepartmentSummary
+from .scoring.published import by_department, compare
+from .scoring.settings import ScoringSettings
 from .store import Store, TableSummary, display_url
 from .store.evaluations import (
     EvaluationRecord,
@@ -189,6 +193,13 @@ def tables_from(
 def review(tables: Sequence[TargetTable], config: Any = None) -> list[Finding]:
     """The reviewer's findings on the tables (evaluation.md §2), with ``[rules]`` settings."""
     return check(tables, config)
+
+
+def published_summary(tables: Iterable[TargetTable], config: Any = None) -> list[DepartmentSummary]:
+    """Published self-evaluations re-scored (evaluation.md §6), summed per department."""
+    settings = ScoringSettings.from_config(config) if isinstance(config, Config) else None
+    got = (compare(t, settings) for t in tables)
+    return by_department(c for c in got if c is not None)
 
 
 def fails(severities: Iterable[Severity | str], fail_on: FailOn) -> bool:

@@ -10,6 +10,7 @@ from typing import Annotated
 
 import typer
 from rich.markup import escape
+from rich.table import Table
 
 from .. import service
 from ..config import load_config
@@ -89,6 +90,7 @@ def check_cmd(
     findings = service.review(tables, cfg)
     if fmt is CheckFormat.text:
         _print_text(findings, len(tables))
+        _print_published(service.published_summary(tables, cfg))
     else:
         kind = fmt.value
         write_output(output, kind, lambda out: service.export_findings(findings, kind, out))  # type: ignore[arg-type]
@@ -120,6 +122,20 @@ def _print_text(findings: list[Finding], n_tables: int) -> None:
         f"审核 {n_tables} 张表，{len(groups)} 张有问题：错误 {counts[Severity.ERROR]}，"
         f"警告 {counts[Severity.WARNING]}，提示 {counts[Severity.INFO]}"
     )
+
+
+def _print_published(summary: list[service.DepartmentSummary]) -> None:
+    """自评复核: per department, how many published self-evaluations were more generous."""
+    if not summary:
+        return
+    t = Table(title="自评复核（按评分规则重算，evaluation.md §6）", title_justify="left")
+    t.add_column("部门", overflow="fold")
+    t.add_column("自评表", justify="right")
+    t.add_column("高于规则", justify="right")
+    t.add_column("多给分数", justify="right")
+    for s in summary:
+        t.add_row(escape(s.department), str(s.evaluations), str(s.generous), f"{s.excess:g}")
+    console.print(t)
 
 
 @app.command("classify")

@@ -1,7 +1,8 @@
 """Review (审核): the checks a finance-bureau reviewer applies to a target table.
 
 Each check is one function in a module per subject (scores, funds, completeness,
-values, direction, coverage, time, cost, arithmetic, contact, duplicates),
+values, direction, coverage, time, cost, arithmetic, contact, duplicates,
+published self-evaluations),
 registered with a stable dotted code, a default severity and its basis in
 spec evaluation.md §2. :func:`check` runs them; :func:`catalogue_markdown`
 writes ``docs/rules.md`` from the registry.
@@ -19,6 +20,7 @@ from . import (  # noqa: F401  (importing a module registers its rules)
     direction,
     duplicates,
     funds,
+    published,
     scores,
     time,
     values,

@@ -19,6 +19,7 @@ from ..model import TargetTable
 
 if TYPE_CHECKING:
     from ..classify import Classification
+    from ..scoring.settings import ScoringSettings
 
 
 ParamValue = bool | int | float | str | list[str]
@@ -63,6 +64,8 @@ class Context:
     classify: Callable[[TargetTable], list[Classification]] = field(repr=False)
     # Tables whose levels this rule saw inferred, not stated (by id, for this run).
     inferred: set[int] = field(default_factory=set, repr=False)
+    # ``[scoring]`` of the same configuration: published self-evaluations are re-scored by it.
+    scoring: ScoringSettings | None = field(default=None, repr=False)
 
     def __getitem__(self, name: str) -> Any:
         return self.params[name]

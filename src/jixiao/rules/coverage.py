@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from ..classify import COST_L1, OUTCOME, OUTPUT, SATISFACTION, Classification
 from ..model import TargetTable
 from .base import Context, Finding, rule
-from .common import fmt
+from .common import fmt, has_points
 
 
 def _first(c: Classification) -> str:
@@ -56,8 +56,9 @@ def satisfaction(table: TargetTable, ctx: Context) -> Iterator[Finding]:
 )
 def split(table: TargetTable, ctx: Context) -> Iterator[Finding]:
     """The 90 points are split near 50/30/10 between 产出, 效益 and 满意度."""
-    if not table.indicators:
-        return
+    if not has_points(table):
+        return  # a form without 分值: scores.no_points says so once
+
     got = {OUTPUT: 0.0, OUTCOME: 0.0, SATISFACTION: 0.0}
     for ind, c in zip(table.indicators, ctx.levels(table), strict=True):
         got[_first(c)] = got.get(_first(c), 0.0) + (ind.score or 0)

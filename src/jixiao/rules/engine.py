@@ -27,6 +27,7 @@ from ..classify import Classification, classify_table
 from ..config import Config
 from ..errors import ConfigError
 from ..model import TargetTable
+from ..scoring.settings import ScoringSettings
 from .base import REGISTRY, Context, Finding, Param, Rule, Severity
 
 _SWITCHES = ("enabled", "severity")
@@ -131,7 +132,11 @@ def check(
             got = cache[id(t)] = classify_table(t)
         return got
 
-    contexts = [(s, Context(s.rule, s.severity, s.params, classify)) for s in configured]
+    # A bare mapping is the [rules] section alone; only a whole file has [scoring].
+    scoring = ScoringSettings.from_config(config) if isinstance(config, Config) else None
+    contexts = [
+        (s, Context(s.rule, s.severity, s.params, classify, scoring=scoring)) for s in configured
+    ]
     per_table: list[list[Finding]] = [[] for _ in table_list]
     for n, t in enumerate(table_list):
         out = per_table[n]
