@@ -178,3 +178,36 @@ def test_scored_workbook(store: Store, filled: Path, tmp_path: Path) -> None:
     assert ws[f"{SCORE}{_row(ws, '劝导员数量')}"].value == 9.72  # 10 × 240 / 247 = 9.7166
     assert ws["H6"].value == 7.95  # 10 × 120 / 151 = 7.947
     assert "汇总-区应急局" in wb.sheetnames
+
+
+def test_default_points_in_the_template_are_editable_only_where_allowed(tmp_path: Path) -> None:
+    from jixiao.model import Indicator, TargetTable
+    from jixiao.scoring import ScoringSettings, score
+    from jixiao.scoring.workbooks import read_selfeval
+
+    t = TargetTable(
+        project="无分值项目", department="测试局", layout="national",
+        funds={"total": 100},
+        indicators=[Indicator(name=n, operator="≥", value="≥10个", number=10, unit="个",
+                              level1=lv) for n, lv in
+                    (("甲", "产出指标"), ("乙", "效益指标"), ("丙", "满意度指标"))],
+    )  # fmt: skip
+    POINTS = "H"
+    for editable in (False, True):
+        s = ScoringSettings.from_config({"points_editable": editable})
+        path = tmp_path / f"自评表{editable}.xlsx"
+        write_selfeval_template([t], str(path), s)
+        wb = load_workbook(path)
+        ws = _sheet(wb, "无分值项目")
+        rows = {n: _row(ws, n) for n in "甲乙丙"}
+        # The §4 defaults are shown: 50 / 30 / 10.
+        assert [ws[f"{POINTS}{rows[n]}"].value for n in "甲乙丙"] == [50, 30, 10]
+        assert ws[f"{POINTS}{rows['甲']}"].protection.locked is not editable
+        _fill(ws, 100, {"甲": {ACTUAL: 10, POINTS: 45}, "乙": {ACTUAL: 10, POINTS: 35},
+                        "丙": {ACTUAL: 10}})  # fmt: skip
+        wb.save(path)
+        (got,) = read_selfeval(str(path))
+        assert not isinstance(got, Exception)
+        ev = score(t, got, s)  # type: ignore[arg-type]
+        assert [i.max for i in ev.indicators] == ([45, 35, 10] if editable else [50, 30, 10])
+        assert ev.points_basis == ("adjusted" if editable else "default")

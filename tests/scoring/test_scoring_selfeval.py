@@ -337,3 +337,43 @@ def test_a_deployment_sets_its_own_split() -> None:
                                                          "满意度指标": 10}})  # fmt: skip
     ev = score(t, ret(*(Actual(n, 1) for n in "甲乙丙")), s)  # type: ignore[arg-type]
     assert [i.max for i in ev.indicators] == [60, 20, 10]
+
+
+def _three() -> object:
+    # Defaults 50 / 30 / 10: one indicator in each first level.
+    return _national(("甲", "产出指标", 10), ("乙", "效益指标", 10), ("丙", "满意度指标", 10))
+
+
+def _returned(*points: float | None) -> SelfEvaluationReturn:
+    return ret(*(Actual(n, 10, points=p) for n, p in zip("甲乙丙", points, strict=True)))
+
+
+def test_default_points_cannot_be_changed_unless_the_deployment_allows() -> None:
+    ev = score(_three(), _returned(40, 40, 10))  # type: ignore[arg-type]
+    assert [i.max for i in ev.indicators] == [50, 30, 10]
+    assert ("points-not-editable", None) in codes(ev) and ev.points_basis == "default"
+    assert ev.to_json()["points_basis"] == "default"
+
+
+def test_adjusted_default_points_are_used_when_their_sum_is_kept() -> None:
+    s = ScoringSettings.from_config({"points_editable": True})
+    ev = score(_three(), _returned(40, 40, None), s)  # type: ignore[arg-type]
+    # 40 + 40 + 10 (丙 left as it was) = 90: kept; every target met → 10 + 90 = 100.
+    assert [i.max for i in ev.indicators] == [40, 40, 10]
+    assert ev.points_basis == "adjusted" and ("points-adjusted", None) in codes(ev)
+    assert ev.total == pytest.approx(100)
+    # 40 + 30 + 10 = 80: the sum is not kept, so the defaults stand.
+    ev = score(_three(), _returned(40, 30, 10), s)  # type: ignore[arg-type]
+    assert [i.max for i in ev.indicators] == [50, 30, 10] and ev.points_basis == "default"
+    assert ("points-sum", None) in codes(ev)
+    # A negative point is refused even when the sum holds.
+    ev = score(_three(), _returned(100, -20, 10), s)  # type: ignore[arg-type]
+    assert ("points-sum", None) in codes(ev) and ev.points_basis == "default"
+
+
+def test_a_tables_own_points_are_never_changed_by_a_return() -> None:
+    t = make_table(ind("甲", "≥", 10, 90))
+    s = ScoringSettings.from_config({"points_editable": True})
+    ev = score(t, ret(Actual("甲", 10, points=80)), s)
+    assert [i.max for i in ev.indicators] == [90] and ev.points_basis == "table"
+    assert ("points-changed", None) in codes(ev)

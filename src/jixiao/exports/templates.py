@@ -215,7 +215,17 @@ def write_selfeval_template(
             "5. 未得满分、或实际完成值超过目标值 "
             f"{json_number(s.over_achievement_ratio)} 倍的，须填写偏差原因分析及改进措施。",
             "6. 确不适用的指标在“是否适用”选“否”，其余指标得分按比例折算回指标总分。",
-            "7. 完成后用 jixiao evaluate 文件名.xlsx 评分。",
+            "7. 目标表未设分值的项目，分值按一级指标默认分配（"
+            + "、".join(
+                f"{k.removesuffix('指标')} {json_number(v)}" for k, v in s.default_points.items()
+            )
+            + " 分，级内平均）"
+            + (
+                "；可按指标重要程度调整浅黄色的分值，各指标分值之和须保持不变。"
+                if s.points_editable
+                else "，不可修改。"
+            ),
+            "8. 完成后用 jixiao evaluate 文件名.xlsx 评分。",
         ],
         lambda ws, t: selfeval_sheet(ws, t, s),
     )
@@ -269,7 +279,11 @@ def selfeval_sheet(ws: Worksheet, t: TargetTable, s: ScoringSettings) -> None:
     )
     row = L.FIRST_INDICATOR_ROW
     # A table without 分值 shows the default split its self-evaluation is scored by (§4).
-    points, _ = points_of(t, s)
+    points, defaulted = points_of(t, s)
+    editable = defaulted and s.points_editable
+    positive = _validation(
+        ws, "decimal", "greaterThanOrEqual", "0", None, "分值应为不小于 0 的数字"
+    )
     for pos, (i, w) in enumerate(zip(t.indicators, points, strict=True)):
         q = is_qualitative(i)
         ws.cell(row, 1, f"ind:{pos}:{'t' if q else 'q'}")
@@ -279,7 +293,9 @@ def selfeval_sheet(ws: Worksheet, t: TargetTable, s: ScoringSettings) -> None:
         _put(ws, row, L.SE_OP, i.operator or "")
         _put(ws, row, L.SE_TARGET, i.value)
         _put(ws, row, L.SE_UNIT, i.unit)
-        _put(ws, row, L.SE_MAX, json_number(w))
+        _put(ws, row, L.SE_MAX, json_number(w), inp=editable)
+        if editable:
+            positive.add(ws.cell(row, L.SE_MAX).coordinate)
         _put(ws, row, L.SE_ACTUAL, None, inp=True)
         _put(ws, row, L.SE_TIER, None, inp=q)
         _put(ws, row, L.SE_SCORE, None, inp=q, fmt="0.00")

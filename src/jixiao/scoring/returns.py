@@ -75,6 +75,7 @@ class Actual:
     applicable: bool = True  # 是否适用
     position: int | None = None  # the indicator's place in the table, from the template key
     row: int | None = None
+    points: float | None = None  # 分值 as the return shows it (a default split may be edited)
 
 
 @dataclass(slots=True)
@@ -183,6 +184,7 @@ class ActualIn(BaseModel):
     score: Number = None
     reason: str | None = None
     applicable: bool | str | None = None
+    points: Number = None  # 分值, where the deployment lets a department adjust default points
 
 
 class SelfEvaluationIn(BaseModel):
@@ -281,6 +283,7 @@ def _selfeval_item(item: SelfEvaluationIn, where: Origin) -> SelfEvaluationRetur
             # Text is kept as text here: whether it must be a number depends on the indicator.
             actual = None if isinstance(raw, str) and not _numeric(raw) else number_of(raw)
             score = number_of(a.score)
+            points = number_of(a.points)
             applicable = applicable_of(a.applicable)
         except ValueError as e:
             raise ReturnError(f"指标“{a.indicator}”：“{e}”不是数字或是/否", where) from None
@@ -293,6 +296,7 @@ def _selfeval_item(item: SelfEvaluationIn, where: Origin) -> SelfEvaluationRetur
                 score=score,
                 reason=text_of(a.reason),
                 applicable=applicable,
+                points=points,
             )
         )
     try:

@@ -21,7 +21,7 @@ Where ``spec/evaluation.md`` is silent the choices are (docs/configuration.md, S
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from ..findings import Finding, Location, Severity
 from ..model import Indicator, TargetTable, json_number
@@ -107,6 +107,9 @@ class Evaluation:
     findings: list[Finding] = field(default_factory=list)
     origin: Origin | None = None
     money_unit: str | None = None
+    # Whose points the indicators were scored out of: the table's own 分值, §4's default
+    # split, or that split as the department adjusted it (a finding says why).
+    points_basis: PointsBasis = "table"
 
     @property
     def complete(self) -> bool:
@@ -139,6 +142,7 @@ class Evaluation:
             if self.capped_from is None
             else json_number(f.round2(self.capped_from)),
             "complete": self.complete,
+            "points_basis": self.points_basis,
             "findings": [x.to_json() for x in self.findings],
         }
 
@@ -162,19 +166,7 @@ def score(
         findings.append(
             finding("unknown-indicator", "error", f"目标表中没有指标“{a.indicator}”", a.indicator)
         )
-    points, defaulted = points_of(table, s)
-    if defaulted:
-        findings.append(
-            finding(
-                "default-points",
-                "info",
-                "目标表没有分值：按一级指标默认分值评分（"
-                + "、".join(
-                    f"{k.removesuffix('指标')} {_n(v)}" for k, v in s.default_points.items()
-                )
-                + " 分，级内平均）",
-            )
-        )
+    points, basis = _points_used(table, actuals, s, findings)
     results = [
         _indicator(ind, act, s, findings, w)
         for ind, act, w in zip(table.indicators, actuals, points, strict=True)
@@ -236,6 +228,7 @@ def score(
         findings=findings,
         origin=ret.origin,
         money_unit=table.money_unit,
+        points_basis=basis,
     )
     if ev.complete:
         # The grade follows the total as published (two decimals): 89.995 shows 90.00 and is 优.
@@ -366,6 +359,55 @@ def points_of(table: TargetTable, s: ScoringSettings) -> tuple[list[float | None
 
 
 _OUTPUT, _COST_L1 = "产出指标", "成本指标"
+
+
+def _points_used(
+    table: TargetTable, actuals: list[Actual | None], s: ScoringSettings, out: list[Finding]
+) -> tuple[list[float | None], PointsBasis]:
+    """Each indicator's w and whose points they are, with a finding saying why.
+
+    The table's own 分值 are never changed by a return. Default points (§4) may be
+    adjusted by the department where ``[scoring] points_editable`` allows, as long as
+    none is negative and their sum stays; otherwise the defaults stand, with an error.
+    """
+    points, defaulted = points_of(table, s)
+    changed = [
+        (ind.name, a.points)
+        for ind, a, p in zip(table.indicators, actuals, points, strict=True)
+        if a is not None and a.points is not None and (p is None or abs(a.points - p) > _EPS)
+    ]
+    names = "、".join(f"“{n}” {_n(v)} 分" for n, v in changed if v is not None)
+    if not defaulted:
+        if changed:
+            msg = f"自评表中的分值与目标表不一致（{names}），按目标表分值评分"
+            out.append(finding("points-changed", "warning", msg))
+        return points, "table"
+    split = "、".join(f"{k.removesuffix('指标')} {_n(v)}" for k, v in s.default_points.items())
+    msg = f"目标表没有分值：按一级指标默认分值评分（{split} 分，级内平均）"
+    out.append(finding("default-points", "info", msg))
+    if not changed:
+        return points, "default"
+    if not s.points_editable:
+        out.append(finding("points-not-editable", "error",
+                           f"本部署不允许调整默认分值（{names}），按默认分值评分"))  # fmt: skip
+        return points, "default"
+    edited = [
+        a.points if a is not None and a.points is not None else p
+        for a, p in zip(actuals, points, strict=True)
+    ]
+    want = sum(p or 0.0 for p in points)
+    got = sum(p or 0.0 for p in edited)
+    if any(p is not None and p < 0 for p in edited) or abs(got - want) > 0.005:
+        out.append(finding("points-sum", "error",
+                           f"调整后的分值合计 {_n(got)} 分，应为 {_n(want)} 分（且不得为负），"
+                           "按默认分值评分"))  # fmt: skip
+        return points, "default"
+    out.append(finding("points-adjusted", "info",
+                       f"按部门调整后的分值评分（{names}；合计 {_n(want)} 分不变）"))  # fmt: skip
+    return edited, "adjusted"
+
+
+PointsBasis = Literal["table", "default", "adjusted"]
 
 
 def _indicator(

@@ -82,6 +82,9 @@ class ScoringSettings(BaseModel):
     default_points: dict[str, float] = Field(
         default_factory=lambda: {"产出指标": 50.0, "效益指标": 30.0, "满意度指标": 10.0}
     )
+    # Whether a department may change those default points in its self-evaluation
+    # (the template's 分值 column), keeping their sum (§4).
+    points_editable: bool = False
 
     @field_validator("default_points", mode="before")
     @classmethod

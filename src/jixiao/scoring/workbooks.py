@@ -197,6 +197,7 @@ def _selfeval_sheet(ws: Any, where: Origin) -> SelfEvaluationReturn | None:
         if quantitative:
             actual = _number(ws, row, L.SE_ACTUAL, where, "实际完成值", unit)
         score = _number(ws, row, L.SE_SCORE, where, "得分") if not quantitative else None
+        points = _number(ws, row, L.SE_MAX, where, "分值")
         try:
             applicable = applicable_of(ws.cell(row, L.SE_APPLICABLE).value)
         except ValueError as e:
@@ -205,7 +206,7 @@ def _selfeval_sheet(ws: Any, where: Origin) -> SelfEvaluationReturn | None:
             indicator=name, actual=actual, actual_text=text_of(raw),
             tier=text_of(ws.cell(row, L.SE_TIER).value) if not quantitative else None,
             score=score, reason=text_of(ws.cell(row, L.SE_REASON).value),
-            applicable=applicable, position=pos, row=row,
+            applicable=applicable, position=pos, row=row, points=points,
         ))  # fmt: skip
     return SelfEvaluationReturn(
         project=key.project,
