@@ -28,11 +28,13 @@ HELDOUT = DATA.parent / "classify_heldout.json"
 Labelled = list[tuple[TargetTable, list[tuple[str, str]]]]
 
 
-def _indicator(name: str, value: str) -> Indicator:
-    op, number, unit = split_value(value)
+def _indicator(name: str, value: str | None, unit: str | None = None) -> Indicator:
+    value = value or ""
+    op, number, own_unit = split_value(value)
     if op is None and number is None:
         op = "定性"
-    return Indicator(name=name, operator=op, value=value, number=number, unit=unit)  # type: ignore[arg-type]
+    return Indicator(name=name, operator=op, value=value, number=number,  # type: ignore[arg-type]
+                     unit=own_unit or unit or "")  # fmt: skip
 
 
 def labelled_rows(path: Path = DATA) -> Labelled:
@@ -75,11 +77,13 @@ def heldout_rows(path: Path = HELDOUT) -> Labelled:
     for d in json.loads(path.read_text(encoding="utf-8"))["documents"]:
         inds, truth = [], []
         for r in d["indicators"]:
-            l1, l2 = normalize_level1(r["level1"]), normalize_level2(r["level2"])
+            # The printed 二级 as grouped by the transcriber (产出数量 → 数量指标); its
+            # parent is the truth for 一级, whatever the (often missing) 一级 cell says.
+            l2 = normalize_level2(r.get("level2_std"))
             if l2 is None:
-                continue
-            inds.append(_indicator(r["name"], r["value"]))
-            truth.append((l1 or PARENT[l2], l2))
+                continue  # outside the tree (经济成本指标 …)
+            inds.append(_indicator(r["name"], r.get("value"), r.get("unit")))
+            truth.append((PARENT[l2], l2))
         if inds:
             out.append((TargetTable(project=d.get("project") or "（未注明）", goal=d.get("goal"),
                                     indicators=inds), truth))  # fmt: skip

@@ -132,6 +132,31 @@ _DELIVERED = re.compile(
     r"(?:收运|清运|处理|处置|转运|收集|运输|供应|供水|检测|监测|巡查|检查|服务|接诉)量$|"
     r"^(?:开展|举办|组织|召开|完成|新建|建设|改造|购置|采购|印发|发放|培训)"
 )
+# What the name's head noun measures, after its 指标1: prefix and (unit) suffix are cut.
+_HEADS: list[tuple[str, re.Pattern[str], str]] = [
+    (
+        QUANTITY,
+        re.compile(
+            r"(?:人数|户数|个数|次数|数量|面积|长度|里程|人次|场次|总量|规模|亩数|家数|座数)$"
+        ),
+        "名称的中心词是数量",
+    ),
+    (
+        QUALITY,
+        re.compile(
+            r"(?:合格率|达标率|通过率|验收率|准确率|正确率|完好率|优良率|查办率|处置率|办结率|"
+            r"结案率|规范率|合规性|准确性)$"
+        ),
+        "名称的中心词是质量",
+    ),
+    (
+        COST,
+        re.compile(r"(?:标准|单价|价格|成本|人均资助|补助额|补贴额)$"),
+        "名称的中心词是成本或标准",
+    ),
+]
+_DONE_RIGHT = re.compile(r"合规|验收|合格|达标|规范|准确|完整|质量")
+_AIM = re.compile(r"提高|提升|改善|促进|推动|增强")
 # A qualitative target that states how long the effect lasts (长期、持续、稳步提高).
 _LASTING = re.compile(r"长期|长远|长效|可持续|持续(?:影响|发挥|保障|有效)|稳步|巩固")
 _NEGATIVE_EVENT = re.compile(r"事故|案件|案发|犯罪|伤亡|死亡|故障|事件|火灾|违法|失业|非法|风险")
@@ -250,6 +275,11 @@ def _infer(ind: Indicator, table: TargetTable | None) -> tuple[str, str, bool]:
             return level2, f"{why}：“{m.group(0)}”", False
     if _CONCENTRATION_UNIT.search(unit):
         return ECOLOGICAL, f"单位“{unit}”是浓度或强度，衡量环境质量", False
+    core = _core(name)
+    for level2, pattern, why in _HEADS:
+        m = pattern.search(core)
+        if m and not (level2 == QUANTITY and (_BENEFICIARY.search(name) or _ECONOMIC.search(name))):
+            return level2, f"{why}（“{m.group(0)}”）", False
     if (
         unit in _COUNT_UNITS
         and op != "定性"
@@ -286,7 +316,10 @@ def _infer(ind: Indicator, table: TargetTable | None) -> tuple[str, str, bool]:
     m = _ECOLOGICAL.search(name)
     if m:
         return ECOLOGICAL, f"名称含生态环境词“{m.group(0)}”", False
-    if op == "定性":
+    if op == "定性" and ind.value.strip():
+        m = _DONE_RIGHT.search(name)
+        if m and not _AIM.match(name):
+            return QUALITY, f"名称是工作做得对不对（“{m.group(0)}”）", False
         m = _LASTING.search(ind.value)
         if m:
             return SUSTAINABLE, f"目标值说的是持续多久（“{m.group(0)}”）", False
@@ -320,6 +353,16 @@ def _infer(ind: Indicator, table: TargetTable | None) -> tuple[str, str, bool]:
     if m:
         return QUANTITY, f"名称含“{m.group(0)}”", True
     return QUANTITY, "无明确线索，按数量", True
+
+
+def _core(name: str) -> str:
+    """The name without its numbering (``指标1:``) and trailing brackets (``(亩)``)."""
+    core = re.sub(r"^指标\d+[:：]?", "", name)
+    while True:
+        cut = re.sub(r"[（(][^（()）]*[）)]$", "", core)
+        if cut == core or not cut:
+            return core
+        core = cut
 
 
 def fmt_number(x: float | None) -> str:
