@@ -278,7 +278,7 @@ def _infer(ind: Indicator, table: TargetTable | None) -> tuple[str, str, bool]:
     core = _core(name)
     for level2, pattern, why in _HEADS:
         m = pattern.search(core)
-        if m and not (level2 == QUANTITY and (_BENEFICIARY.search(name) or _ECONOMIC.search(name))):
+        if m and not _head_overruled(level2, name, ind):
             return level2, f"{why}（“{m.group(0)}”）", False
     if (
         unit in _COUNT_UNITS
@@ -353,6 +353,20 @@ def _infer(ind: Indicator, table: TargetTable | None) -> tuple[str, str, bool]:
     if m:
         return QUANTITY, f"名称含“{m.group(0)}”", True
     return QUANTITY, "无明确线索，按数量", True
+
+
+def _head_overruled(level2: str, name: str, ind: Indicator) -> bool:
+    """A head noun that does not say what was delivered: people who benefit (受益人数), a
+    count to keep down (事故次数 ≤ 5, 风险次数 = 0), an environmental standard met."""
+    if level2 == QUANTITY:
+        kept_down = ind.operator in ("≤", "<") or ind.number == 0
+        return bool(
+            _BENEFICIARY.search(name) or _ECONOMIC.search(name)
+            or _NEGATIVE_EVENT.search(name) or kept_down
+        )  # fmt: skip
+    if level2 == QUALITY:
+        return re.search(r"环保|生态|污染|排放", name) is not None
+    return False
 
 
 def _core(name: str) -> str:
