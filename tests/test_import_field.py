@@ -43,6 +43,8 @@ def test_the_store_keeps_layout_form_warnings_and_a_published_self_evaluation(
     read = _tables(SELF_EVALUATION)[0]
     back = stored[read.project]
     assert (back.layout, back.form) == ("national", "自评表")
+    # The fields the form has a row for, so the review asks only for those.
+    assert back.form_fields == read.form_fields and "project" in (back.form_fields or ())
     assert back.self_evaluation is not None and read.self_evaluation is not None
     assert back.self_evaluation.to_json() == read.self_evaluation.to_json()
     # The form's 总分 row as printed: 100 points, 96 given, graded 优.

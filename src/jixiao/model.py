@@ -205,6 +205,9 @@ class TargetTable(_Model):
     # What the reader could not place (a row with no label it knows), for the person importing.
     warnings: tuple[str, ...] = ()
     self_evaluation: PublishedSelfEvaluation | None = None  # a 自评表's actuals and scores
+    # The fields this table's form has a row or column for (department, goal, funds.total,
+    # contact.name …), filled in or not; None where not recorded (every field assumed).
+    form_fields: tuple[str, ...] | None = None
 
     def to_json(self, *, with_source: bool = True) -> dict[str, Any]:
         """The interchange form: a plain dict ready for ``json.dumps``.

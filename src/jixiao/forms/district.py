@@ -159,6 +159,8 @@ class _Rows:
         # What the last labelled row put into `values` / `extra`, so that a continuation
         # row joined into it can be read again: (field keys, extra name).
         self._took: tuple[list[str], str | None] | None = None
+        # Fields and indicator columns the form has, filled in or not (rules follow the form).
+        self.seen: set[str] = set()
 
     def read(self, row: list[str], line: int | None) -> None:
         if self.cols is None:
@@ -166,6 +168,7 @@ class _Rows:
             if h is not None:
                 self.cols, self.header = h, row
                 self._header_key = [t.strip() for t in row]
+                self.seen.update(f"indicators.{k}" for k in h)
                 return
         texts = [(c, t) for c, t in enumerate(row) if t and not t.isspace()]
         if not texts:
@@ -225,6 +228,7 @@ class _Rows:
         texts = [(c, t) for c, t in enumerate(row) if t and not t.isspace()]
         labels = [(c, k) for c, t in texts if (k := field_of(t)) is not None]
         took: list[str] = []
+        self.seen.update(k for _, k in labels)
         for c, k in labels:
             if k == "indicators":
                 continue
@@ -309,6 +313,7 @@ def _assemble(rows: _Rows, project: str, seg: Segment, file: str, path: str | No
         contact=rows.contact,
         layout="district",
         form="部门整体" if seg.title and "整体" in seg.title else "目标表",
+        form_fields=_form_fields(rows),
         source=Source.trusted(
             file=file,
             index=seg.index,
@@ -329,6 +334,31 @@ def _completes_label(prev: list[str], texts: list[tuple[int, str]]) -> bool:
 
 
 _DECLARED = re.compile(r"(\d+(?:\.\d+)?)\s*分")
+
+
+def _form_fields(rows: _Rows) -> tuple[str, ...]:
+    """The fields this form has a place for, filled in or not.
+
+    A 分值 column headed "(90分)" marks the district template itself (its 预算执行率权重
+    row keeps the other 10): the template has every row of :data:`_TEMPLATE`, even where a
+    filer deleted one (the contact lines sit under the table, unlabelled when blank).
+    """
+    seen = set(rows.seen)
+    cols, header = rows.cols, rows.header
+    if (
+        header is not None
+        and cols
+        and "score" in cols
+        and _declared_total(header[cols["score"]]) == 90
+    ):
+        seen.update(_TEMPLATE)
+    return tuple(sorted(seen))
+
+
+_TEMPLATE = (
+    "department", "implementer", "project", "funds.total", "goal", "execution_weight",
+    "contact.name", "contact.phone",
+)  # fmt: skip
 
 
 def _declared_total(header_cell: str) -> float | None:

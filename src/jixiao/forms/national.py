@@ -233,11 +233,26 @@ class _Header:
     execution: dict[str, float | None] = field(default_factory=dict)  # 执行数, 执行率 as pairs
     captions: list[str] = field(default_factory=list)
     unplaced: list[str] = field(default_factory=list)
+    # Fields whose label the form carries, filled in or not: a rule asks only for those.
+    seen: set[str] = field(default_factory=set)
+
+    def note(self, label: str) -> str | None:
+        """Record that the form has this label's field (even left blank); its field key."""
+        key = field_of(label)
+        if key is not None:
+            self.seen.add(key)
+            if key == "implementer" and "主管" in label:
+                self.seen.add("department")
+        elif is_overall_goal(label):
+            self.seen.add("goal")
+        elif "资金" in label and is_group_label(label):
+            self.seen.add("funds.total")  # 项目资金（万元） over its 年度资金总额 rows
+        return key
 
     def put(self, label: str, texts: list[str]) -> None:
         """File one label's texts under its field, 总体目标 or ``extra``."""
         texts = [t for t in (x.strip() for x in texts) if t]
-        key = field_of(label)
+        key = self.note(label)
         if key in _NUMERIC_FIELDS:
             # Numbers are never glued together: "0 | 0 | 10" is no 1010.
             for t in texts:
@@ -377,7 +392,8 @@ def _read_header(grid: Grid, stop: int, covered: set[tuple[int, int]]) -> _Heade
             strong[i] or (looks[i] and (i == 0 or not looks[i - 1])) for i in range(len(cells))
         ]
         if all(labels) and len(cells) == 1:
-            continue  # a lone label with no value (项目资金（万元） over its rows)
+            head.note(texts[0])  # a lone label: 项目资金（万元） over its rows, or left blank
+            continue
         i = 0
         if not labels[0]:
             # Text with no label before it: a further line of a label merged down from
@@ -826,8 +842,19 @@ def build(seg: Segment, file: str, path: str | None = None) -> list[TargetTable]
             form=form,
             warnings=tuple(warnings),
             self_evaluation=self_eval,
+            form_fields=_form_fields(head, contact),
         )
     ]
+
+
+def _form_fields(head: _Header, contact: Contact) -> tuple[str, ...]:
+    """The fields this form has a place for (evaluation.md §2: rules follow the form)."""
+    seen = set(head.seen)
+    if head.budget is not None or any(k.startswith("funds.") for k in seen):
+        seen.add("funds.total")
+    if contact.name or contact.phone:
+        seen.update(("contact.name", "contact.phone"))  # written under the table, as a note
+    return tuple(sorted(seen))
 
 
 def _source(seg: Segment, file: str, path: str | None) -> Source:

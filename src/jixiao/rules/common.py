@@ -50,6 +50,15 @@ def district_form(table: TargetTable) -> bool:
     return not any(i.level1 or i.level2 for i in table.indicators)
 
 
+def form_has(table: TargetTable, field: str) -> bool:
+    """Whether the table's form has a row or column for ``field`` (filled in or not).
+
+    A table is not short of a row its form lacks: a 批复表 without 主管部门, a summary
+    table without 年度目标. Where the reader recorded no form fields, every one is assumed.
+    """
+    return table.form_fields is None or field in table.form_fields
+
+
 def has_points(table: TargetTable) -> bool:
     """Whether the table's form gives indicators points at all (a 分值 column)."""
     return any(i.score is not None for i in table.indicators)

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from ..model import TargetTable
 from .base import Context, Finding, rule
-from .common import district_form, fmt, has_points
+from .common import district_form, fmt, form_has, has_points
 
 _BASIS = "财预〔2015〕88号 完整性：主管部门、实施单位、项目名称、绩效目标和联系人齐全。"
 
@@ -18,7 +18,7 @@ def _blank(s: str | None) -> bool:
 @rule(code="completeness.department", severity="error", basis=_BASIS)
 def department(table: TargetTable, ctx: Context) -> Iterator[Finding]:
     """主管部门 is filled in."""
-    if _blank(table.department):
+    if _blank(table.department) and form_has(table, "department"):
         yield ctx.finding(table, "department", "未填写主管部门。")
 
 
@@ -26,7 +26,7 @@ def department(table: TargetTable, ctx: Context) -> Iterator[Finding]:
 def implementer(table: TargetTable, ctx: Context) -> Iterator[Finding]:
     """实施单位 is filled in — on the district form, which has the row; other forms (部门整体,
     many 区域 and 申报 forms) have none, and a table is not short of a row its form lacks."""
-    if district_form(table) and _blank(table.implementer):
+    if district_form(table) and _blank(table.implementer) and form_has(table, "implementer"):
         yield ctx.finding(table, "implementer", "未填写实施单位。")
 
 
@@ -40,7 +40,7 @@ def project(table: TargetTable, ctx: Context) -> Iterator[Finding]:
 @rule(code="completeness.goal", severity="error", basis=_BASIS)
 def goal(table: TargetTable, ctx: Context) -> Iterator[Finding]:
     """当年绩效目标 (年度目标) is filled in: indicators without a goal cannot be judged."""
-    if _blank(table.goal):
+    if _blank(table.goal) and form_has(table, "goal"):
         yield ctx.finding(table, "goal", "未填写当年绩效目标。")
 
 
@@ -53,6 +53,10 @@ def contact(table: TargetTable, ctx: Context) -> Iterator[Finding]:
     """
     c = table.contact
     if not district_form(table) and _blank(c.name) and _blank(c.phone):
+        return
+    if _blank(c.name) and not form_has(table, "contact.name"):
+        return  # 联系电话 alone: the form has no 联系人 row
+    if _blank(c.phone) and not form_has(table, "contact.phone"):
         return
     if _blank(c.name) and _blank(c.phone):
         yield ctx.finding(table, "contact", "未填写联系人和联系电话。")
@@ -69,10 +73,12 @@ def contact(table: TargetTable, ctx: Context) -> Iterator[Finding]:
 )
 def funds(table: TargetTable, ctx: Context) -> Iterator[Finding]:
     """项目总资金额 is filled in and positive."""
-    t = table.funds.total
-    if t is None:
+    f = table.funds
+    t = f.total
+    parts_given = any(x is not None for x in (f.superior, f.district, f.other))
+    if t is None and form_has(table, "funds.total") and not parts_given:
         yield ctx.finding(table, "funds.total", "未填写项目总资金额。")
-    elif t <= 0:
+    elif t is not None and t <= 0:
         yield ctx.finding(table, "funds.total", f"项目总资金额为{fmt(t)}，应大于0。")
 
 
@@ -113,6 +119,6 @@ def core(table: TargetTable, ctx: Context) -> Iterator[Finding]:
     """
     if not table.indicators or any(i.core for i in table.indicators):
         return
-    if not district_form(table):
+    if not district_form(table) or not form_has(table, "indicators.core"):
         return
     yield ctx.finding(table, "indicators", "没有标为核心的指标，至少应有一项核心指标。")

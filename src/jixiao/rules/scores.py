@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from ..model import TargetTable
 from .base import Context, Finding, ParamValue, rule
-from .common import district_form, fmt, has_points
+from .common import district_form, fmt, form_has, has_points
 
 _PARAMS: dict[str, tuple[ParamValue, str]] = {
     "indicator_total": (90, "指标分值应有的合计"),
@@ -67,7 +67,11 @@ def execution_weight(table: TargetTable, ctx: Context) -> Iterator[Finding]:
     """
     w = table.execution_weight
     if w is None:
-        if district_form(table) and not _full_indicator_total(table, ctx):
+        if (
+            district_form(table)
+            and form_has(table, "execution_weight")
+            and not _full_indicator_total(table, ctx)
+        ):
             yield ctx.finding(
                 table,
                 "execution_weight",

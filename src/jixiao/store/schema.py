@@ -87,6 +87,7 @@ target_tables = Table(
     Column("form", String(16)),
     Column("warnings", JSON),
     Column("self_evaluation", JSON),
+    Column("form_fields", JSON),
     UniqueConstraint("document_id", "idx"),
     Index("ix_target_tables_project", "project"),
     Index("ix_target_tables_department", "department"),

@@ -207,6 +207,7 @@ def _table_row(doc_id: int, n: int, t: TargetTable) -> dict[str, Any]:
         "form": t.form,
         "warnings": list(t.warnings) or None,
         "self_evaluation": t.self_evaluation.to_json() if t.self_evaluation else None,
+        "form_fields": list(t.form_fields) if t.form_fields is not None else None,
     }
 
 
@@ -268,6 +269,7 @@ def _table_of(r: Any, inds: list[Indicator]) -> TargetTable:
         layout=r["layout"],
         form=r["form"],
         warnings=tuple(r["warnings"] or ()),
+        form_fields=tuple(r["form_fields"]) if r["form_fields"] is not None else None,
         self_evaluation=(
             PublishedSelfEvaluation.from_json(r["self_evaluation"])
             if r["self_evaluation"]
