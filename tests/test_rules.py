@@ -145,7 +145,13 @@ def test_operator_variant_as_written_or_in_value() -> None:
     found = [f for f in check([make_table(indicators=inds)]) if f.code == "values.operator_variant"]
     assert [(f.field, f.message) for f in found] == [
         ("indicators[0].operator", "指标“完成油烟整治店铺数量”的指标性质写作“》”，应为“≥”。"),
-        ("indicators[2].operator", "指标“空气质量优良天数”的指标性质写作“≧”，应为“≥”。"),
+        ("indicators[2].operator", "指标“空气质量优良天数”的指标值中的符号写作“≧”，应为“≥”。"),
+    ]
+    # ">=" is the keyboard's ≥: the same operator, not reported (as written or in a value).
+    inds[0].operator_written = ">="
+    inds[2].value = ">=300天"
+    assert not [
+        f for f in check([make_table(indicators=inds)]) if f.code == "values.operator_variant"
     ]
 
 

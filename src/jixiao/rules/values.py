@@ -86,18 +86,27 @@ def unit_repeated(table: TargetTable, ctx: Context) -> Iterator[Finding]:
     basis="指标性质用 ≥ ≤ = > < 定性 之一；“≧”“》”“\\geq”等写法应改正。",
 )
 def operator_variant(table: TargetTable, ctx: Context) -> Iterator[Finding]:
-    """指标性质 is written with the standard symbol, not a variant (``≧``, ``》``, ``\\geq``)."""
+    """指标性质 is written with the standard symbol, not a variant (``≧``, ``》``, ``\\geq``).
+
+    ``>=`` and ``<=`` are how a keyboard writes ≥ and ≤: the same operator, read the same
+    by everyone, so they are not reported.
+    """
     for i, ind in enumerate(table.indicators):
         written = ind.operator_written
+        where = "指标性质"
         if written is None:
             m = _LEADING_VARIANT.match(ind.value)
             written = m.group(1) if m and is_operator_variant(m.group(1)) else None
-        if written and ind.operator:
+            where = "指标值中的符号"
+        if written and ind.operator and written.strip() not in _KEYBOARD:
             yield ctx.finding(
                 table,
                 f"indicators[{i}].operator",
-                f"指标“{ind.name}”的指标性质写作“{written}”，应为“{ind.operator}”。",
+                f"指标“{ind.name}”的{where}写作“{written}”，应为“{ind.operator}”。",
             )
+
+
+_KEYBOARD = frozenset({">=", "<="})
 
 
 @rule(
