@@ -79,7 +79,9 @@ def import_cmd(
             ("imported", "新导入"),
             ("replaced", "已更新"),
             ("unchanged", "未变化"),
+            ("moved", "路径已更新"),
             ("refused", "拒收"),
+            ("failed", "未能存储"),
         ):
             if report.count(status):
                 parts.append(f"{word} {report.count(status)} 个")
