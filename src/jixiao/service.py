@@ -14,13 +14,15 @@ objects until a face turns them into a line of text or a response.
     evaluate / monitor                 filled workbooks scored against the stored tables
     list_evaluations / show_evaluation stored self-evaluations
     export_tables / export_findings    every output, in every format
+    output_file                        an output file written whole or not at all
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import IO, Any, Literal, TextIO
 
@@ -43,7 +45,8 @@ __all__ = [
     "FileOutcome", "ImportReport", "Store", "StoredEvaluation", "TableSet", "classify",
     "documents_in", "evaluate", "export_evaluations", "export_findings", "export_tables",
     "fails", "find_project",
-    "import_paths", "import_upload", "list_evaluations", "monitor", "open_store", "review",
+    "import_paths", "import_upload", "list_evaluations", "monitor", "open_store", "output_file",
+    "review",
     "select_tables", "show_evaluation", "tables_from", "upgrade_database", "where",
     "write_template",
 ]  # fmt: skip
@@ -358,3 +361,13 @@ def export_evaluations(run: Any, out: IO[bytes] | str, settings: Any = None) -> 
     from .exports import write_evaluations_xlsx
 
     return write_evaluations_xlsx(run.scored, out, settings)
+
+
+@contextlib.contextmanager
+def output_file(path: str, *, binary: bool, newline: str | None = None) -> Iterator[IO[Any]]:
+    """A file to write an output through: a temporary file in the same folder, renamed over
+    ``path`` when complete and removed on failure (:mod:`jixiao.exports.files`)."""
+    from .exports.files import output_file as _output_file
+
+    with _output_file(path, binary=binary, newline=newline) as f:
+        yield f

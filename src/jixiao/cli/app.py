@@ -19,7 +19,7 @@ from rich.markup import escape
 from typer.core import TyperGroup
 
 from .. import service
-from ..errors import JixiaoError
+from ..errors import JixiaoError, OutputError
 from ..service import Store
 
 console = Console(highlight=False)
@@ -104,27 +104,22 @@ TableFormatOption = Annotated[
 ]
 
 
-def write_output(output: Path | None, fmt: str, write: Callable[[Any], object]) -> None:
-    """Run a writer on the output file, or on standard output (XLSX only when not a terminal)."""
+def write_output(output: Path | None, fmt: str, write: Callable[[Any], Any]) -> Any:
+    """Run a writer on the output file (written whole or not at all), or on standard output.
+
+    A workbook (XLSX) always needs ``-o``: it is binary, so never for a terminal, and on a
+    pipe a failure half-way would leave half a workbook with nothing to say so.
+    """
     binary = fmt == "xlsx"
     if output is None:
         if binary:
-            if sys.stdout.isatty():
-                raise typer.BadParameter("XLSX needs an output file", param_hint="--output")
-            write(sys.stdout.buffer)
-        else:
-            write(sys.stdout)
-        return
-    try:
-        if binary:
-            write(str(output))
-        else:
-            with open(output, "w", encoding="utf-8", newline="" if fmt == "csv" else None) as f:
-                write(f)
-    except OSError as e:
-        raise typer.BadParameter(
-            f"无法写入 {output}：{e.strerror}", param_hint="--output"
-        ) from None
+            raise OutputError(
+                "XLSX 是二进制文件，不写到标准输出：请用 -o 给出文件名（如 -o 结果.xlsx）"
+            )
+        return write(sys.stdout)
+    newline = "" if fmt == "csv" else None
+    with service.output_file(str(output), binary=binary, newline=newline) as f:
+        return write(f)
 
 
 def add_columns(table: Any, spec: Iterable[tuple[str, str]]) -> None:

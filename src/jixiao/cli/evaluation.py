@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -78,8 +77,13 @@ def template_selfeval(
     Example: jixiao template selfeval --department 财政局 -o 自评表.xlsx
     """
     settings = ScoringSettings.from_config(load_config(config))
-    n = service.write_template(
-        open_store(db), "selfeval", str(output), department=department, settings=settings
+    store = open_store(db)
+    n = write_output(
+        output,
+        "xlsx",
+        lambda out: service.write_template(
+            store, "selfeval", out, department=department, settings=settings
+        ),
     )
     console.print(f"已写出 {escape(str(output))}：{n} 个项目")
 
@@ -98,8 +102,13 @@ def template_monitor(
 
     Example: jixiao template monitor --month 6 -o 监控表.xlsx
     """
-    n = service.write_template(
-        open_store(db), "monitor", str(output), department=department, month=month
+    store = open_store(db)
+    n = write_output(
+        output,
+        "xlsx",
+        lambda out: service.write_template(
+            store, "monitor", out, department=department, month=month
+        ),
     )
     console.print(f"已写出 {escape(str(output))}：{n} 个项目")
 
@@ -200,10 +209,7 @@ def evaluate_cmd(
 
 
 def _write_text(text: str, output: Path | None) -> None:
-    if output is None:
-        sys.stdout.write(text + "\n")
-    else:
-        output.write_text(text + "\n", encoding="utf-8")
+    write_output(output, "json", lambda out: out.write(text + "\n"))
 
 
 def _render_monitoring(r: MonitoringReport) -> None:

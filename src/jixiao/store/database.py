@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -73,8 +74,8 @@ def display_url(url: str) -> str:
     """The URL without its password, for messages."""
     try:
         return make_url(url).render_as_string(hide_password=True)
-    except ArgumentError:
-        return url
+    except (ArgumentError, ValueError):  # a malformed port: shown as given, password cut
+        return re.sub(r"://([^:@/]*):[^@/]*@", r"://\1:***@", url)
 
 
 class Database:
@@ -83,17 +84,24 @@ class Database:
     def __init__(self, db: str | None = None, *, migrate: bool = True) -> None:
         self.url = resolve_url(db)
         self.lock_timeout = _seconds("JIXIAO_DB_LOCK_TIMEOUT", LOCK_TIMEOUT)
-        connect_timeout = _seconds("JIXIAO_DB_CONNECT_TIMEOUT", CONNECT_TIMEOUT)
+        self.connect_timeout = _seconds("JIXIAO_DB_CONNECT_TIMEOUT", CONNECT_TIMEOUT)
         try:
             url = make_url(self.url)
-            args = _connect_args(url, connect_timeout, self.lock_timeout)
+            args = _connect_args(url, self.connect_timeout, self.lock_timeout)
             self.engine: Engine = create_engine(url, future=True, connect_args=args)
-        except (ArgumentError, ImportError, ValueError) as e:
-            raise StoreError(f"无法识别的数据库地址 {display_url(self.url)}：{e}") from None
+        except (ArgumentError, ImportError, ValueError):
+            raise StoreError(
+                f"无法识别的数据库地址 {display_url(self.url)}（应为 sqlite:///路径.db、"
+                "postgresql://用户@主机:端口/库名，或一个文件路径）"
+            ) from None
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
         if migrate:
-            self.migrate()
+            try:
+                self.migrate()
+            except BaseException:
+                self.engine.dispose()  # no connection is left to the collector
+                raise
 
     # -- schema -----------------------------------------------------------------------
     def require_current(self) -> None:
@@ -113,7 +121,7 @@ class Database:
             with self.engine.connect() as conn:
                 current = MigrationContext.configure(conn).get_current_revision()
         except SQLAlchemyError as e:
-            raise StoreError(f"无法打开数据库 {where}：{_short(e)}") from None
+            raise self._unreachable(e) from None
         if current == head:
             return
         if current is None:
@@ -150,24 +158,40 @@ class Database:
                 cfg.attributes["connection"] = conn
                 command.upgrade(cfg, "head")
         except SQLAlchemyError as e:
-            raise StoreError(f"无法打开数据库 {where}：{_short(e)}") from None
+            raise self._unreachable(e) from None
         except OSError as e:
             raise StoreError(f"无法打开数据库 {where}：{e.strerror}") from None
 
     @contextlib.contextmanager
     def _migration_lock(self) -> Iterator[None]:
-        """SQLite: an exclusive lock on ``<db>.lock`` beside the file (PostgreSQL's lock
-        is taken inside the migration's transaction)."""
+        """SQLite: an exclusive lock on ``<db>.lock`` beside the file, there only while a
+        migration runs (PostgreSQL's lock is taken inside the migration's transaction).
+
+        The holder removes the file before letting go, so a waiter that got the lock on a
+        removed file tries again: every holder locks the file the path names.
+        """
         path = self.engine.url.database
         if self.engine.dialect.name != "sqlite" or not path or path == ":memory:":
             yield
             return
-        with open(path + ".lock", "a+b") as f:
+        lock = path + ".lock"
+        while True:
+            f = open(lock, "a+b")  # noqa: SIM115 - held across the yield
             _lock_file(f.fileno())
             try:
-                yield
-            finally:
-                _unlock_file(f.fileno())
+                if os.path.samestat(os.fstat(f.fileno()), os.stat(lock)):
+                    break
+            except FileNotFoundError:
+                pass
+            _unlock_file(f.fileno())
+            f.close()
+        try:
+            yield
+        finally:
+            with contextlib.suppress(OSError):
+                os.unlink(lock)
+            _unlock_file(f.fileno())
+            f.close()
 
     def close(self) -> None:
         self.engine.dispose()
@@ -183,7 +207,14 @@ class Database:
         try:
             return self.engine.connect()
         except SQLAlchemyError as e:
-            raise StoreError(f"无法连接数据库 {display_url(self.url)}：{_short(e)}") from None
+            raise self._unreachable(e) from None
+
+    def _unreachable(self, e: SQLAlchemyError) -> StoreError:
+        """A database that cannot be opened, as one line (a server that never answers too)."""
+        said = _short(e)
+        if "timeout expired" in said or "timed out" in said:
+            said = f"连接超时（{max(2, round(self.connect_timeout))} 秒内没有应答）"
+        return StoreError(f"无法打开数据库 {display_url(self.url)}：{said}")
 
 
 def _newer(where: str, revision: str) -> str:
