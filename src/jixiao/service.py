@@ -47,7 +47,7 @@ __all__ = [
     "fails", "find_project",
     "import_paths", "import_upload", "list_evaluations", "monitor", "open_store", "output_file",
     "review",
-    "select_tables", "show_evaluation", "tables_from", "upgrade_database", "where",
+    "select_tables", "show_evaluation", "tables_from", "upgrade_database", "version", "where",
     "write_template",
 ]  # fmt: skip
 
@@ -86,8 +86,17 @@ def documents_in(paths: Iterable[str]) -> list[str]:
     return find_files(paths)
 
 
+def version() -> str:
+    """This jixiao's version (``jixiao --version``)."""
+    from . import __version__
+
+    return __version__
+
+
 def where(db_url: str) -> str:
-    """A database URL as a person may see it (no password)."""
+    """A database as a person may see it: a SQLite file's path, else its URL (no password)."""
+    if db_url.startswith("sqlite:///") and db_url != "sqlite:///:memory:":
+        return db_url[len("sqlite:///") :]
     return display_url(db_url)
 
 
