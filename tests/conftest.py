@@ -121,15 +121,49 @@ def workdir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     yield str(d)
 
 
-def soffice_or_skip() -> str:
-    """LibreOffice's path; skip without it, except under CI, where it must be there."""
+# LibreOffice is installed by component (Debian: libreoffice-writer-nogui,
+# libreoffice-calc-nogui); each has its library in the program folder beside soffice.
+_COMPONENT_LIBS = {"writer": "swlo", "calc": "sclo"}
+
+
+def libreoffice_has(exe: str, component: str) -> bool:
+    """Whether the LibreOffice at ``exe`` has ``component`` (writer, calc) installed.
+
+    Looks for the component's library (``libswlo.so`` for Writer, ``libsclo.so`` for
+    Calc; ``.dylib`` and ``.dll`` elsewhere) in the program folder, and in macOS's
+    Frameworks folder; an installation laid out otherwise is taken to have it.
+    """
+    program = os.path.dirname(os.path.realpath(exe))
+    folders = [program, os.path.join(os.path.dirname(program), "Frameworks")]
+    present = {name for folder in folders if os.path.isdir(folder) for name in os.listdir(folder)}
+
+    def found(stem: str) -> bool:
+        names = (f"{p}{stem}{x}" for p in ("lib", "") for x in (".so", ".dylib", ".dll"))
+        return any(n in present for n in names)
+
+    if not any(found(stem) for stem in _COMPONENT_LIBS.values()):
+        return True  # a layout this check does not know: let the test run
+    return found(_COMPONENT_LIBS[component])
+
+
+def soffice_or_skip(component: str = "writer") -> str:
+    """LibreOffice's path; skip without it (or without the component a test needs:
+    writer for .doc and PDF, calc for .xls), except under CI, where it must be there."""
     import render
 
     exe = render.soffice()
-    if exe is None:
+    missing = (
+        "LibreOffice (soffice) is not installed"
+        if exe is None
+        else None
+        if libreoffice_has(exe, component)
+        else f"LibreOffice {component.capitalize()} is not installed"
+    )
+    if missing is not None:
         if os.environ.get("CI"):
-            pytest.fail(f"CI is set but LibreOffice (soffice) is missing: {SOFFICE_HINT}")
-        pytest.skip(f"LibreOffice (soffice) is not installed; to run: {SOFFICE_HINT}")
+            pytest.fail(f"CI is set but {missing}: {SOFFICE_HINT}")
+        pytest.skip(f"{missing}; to run: {SOFFICE_HINT}")
+    assert exe is not None
     return exe
 
 

@@ -73,7 +73,7 @@ def test_no_progress_bar_when_output_is_not_a_terminal(tmp_path: Path) -> None:
         check=False,
     )
     assert res.returncode == 0, res.stderr
-    assert res.stderr == ""
+    assert res.stderr == f"数据库：{tmp_path / 'j.db'}\n"  # the one line naming it, no bar
     assert "\x1b" not in res.stdout
     quiet = subprocess.run(
         [

@@ -6,6 +6,7 @@
     │   ├── UnknownLayout     readable, but not a performance-target table document
     │   └── TruncatedTable    a table that stops part-way (no indicators, cut-off row)
     ├── StoreError            the database cannot be opened or written
+    ├── OutputError           an output file cannot be written (no such folder, a full disk)
     └── ConfigError           jixiao.toml is wrong
 
 Every error carries where it happened (file, table, line) so the CLI can print
@@ -65,6 +66,11 @@ class TruncatedTable(InputError):
 
 class StoreError(JixiaoError):
     """The database cannot be opened, migrated or written."""
+
+
+class OutputError(JixiaoError):
+    """An output file cannot be written: its folder is missing, it is a folder, the disk
+    is full. Nothing is left behind: an output is written whole or not at all."""
 
 
 class ConfigError(JixiaoError):

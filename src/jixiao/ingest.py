@@ -3,8 +3,11 @@
 :func:`import_paths` walks files and folders, reads each file into tables and
 stores them, one transaction per file. A batch goes on past a bad file: the
 file is reported (:class:`FileOutcome` with its errors) and everything else is
-imported. Re-importing an unchanged file changes nothing; a changed file
-replaces what that file held before.
+imported — a file the database would not take (a lock waited on too long, a full
+disk, any database error) costs that file alone. Re-importing an unchanged file
+changes nothing; a changed file replaces what that file held before. A document is
+known by its content: the same content under a new path, the old one gone, is a
+renamed or moved file, and the store follows it there.
 """
 
 from __future__ import annotations
@@ -15,13 +18,13 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
-from .errors import InputError, UnreadableFile
+from .errors import InputError, StoreError, UnreadableFile
 from .findings import Finding, Location, Severity
 from .forms import read_tables
 from .model import TargetTable
 from .readers import READERS, read_document
 from .readers.safety import check_size
-from .store import Store
+from .store import Store, overlong
 
 
 @dataclass(slots=True)
@@ -30,7 +33,9 @@ class FileOutcome:
 
     path: str
     name: str
-    status: str  # "imported" | "replaced" | "unchanged" | "refused"
+    # "imported" | "replaced" | "unchanged" | "moved" (路径已更新) | "refused"
+    # | "failed" (read, but the database did not take it)
+    status: str
     tables: int = 0
     # Refusals (errors) and what a stored table held that no label placed (warnings).
     findings: list[Finding] = field(default_factory=list)
@@ -174,12 +179,33 @@ def import_paths(
 
 
 def store_parsed(p: ParsedFile, store: Store) -> FileOutcome:
-    """Store one parsed file unless it is unchanged; a file with no readable table is refused."""
+    """Store one parsed file unless it is unchanged; a file with no readable table is
+    refused; a file the database does not take fails alone (rolled back, one line)."""
+    _refuse_overlong(p)
     if p.fatal:
         return FileOutcome(p.path, p.name, "refused", 0, p.findings)
+    try:
+        return _store(p, store)
+    except StoreError as e:
+        where = Location(file=p.name)
+        failure = Finding("import.store_failed", Severity.ERROR, where, None, str(e))
+        return FileOutcome(p.path, p.name, "failed", 0, [failure])
+
+
+def _store(p: ParsedFile, store: Store) -> FileOutcome:
     same = store.document(sha256=p.sha256)
     if same is not None:
-        return FileOutcome(p.path, p.name, "unchanged", same.table_count, list(same.problems))
+        problems = list(same.problems)
+        if same.path == p.path:
+            return FileOutcome(p.path, p.name, "unchanged", same.table_count, problems)
+        if os.path.exists(same.path):  # a copy: the content is stored once, under the first
+            note = f"已存在（内容相同）：与已导入的 {same.path} 相同，未重复导入"
+            copy = Finding("import.same_content", Severity.INFO, Location(file=p.name), None, note)
+            return FileOutcome(p.path, p.name, "unchanged", same.table_count, [*problems, copy])
+        store.move_document(same.id, path=p.path, name=p.name)
+        note = f"已存在（内容相同），路径已更新：{same.path} → {p.path}"
+        moved = Finding("import.moved", Severity.INFO, Location(file=p.name), None, note)
+        return FileOutcome(p.path, p.name, "moved", same.table_count, [*problems, moved])
     existed = store.document(path=p.path) is not None
     store.replace_document(
         path=p.path,
@@ -193,6 +219,25 @@ def store_parsed(p: ParsedFile, store: Store) -> FileOutcome:
     return FileOutcome(
         p.path, p.name, "replaced" if existed else "imported", len(p.tables), p.findings
     )
+
+
+def _refuse_overlong(p: ParsedFile) -> None:
+    """A table with a field longer than the store holds is refused by name (the same on
+    every database) rather than cut short or left to fail the whole file."""
+    kept = []
+    for t in p.tables:
+        why = overlong(t)
+        if why is None:
+            kept.append(t)
+            continue
+        src = t.source
+        where = Location(
+            file=p.name, table=src.index if src else None, line=src.first_line if src else None
+        )
+        p.findings.append(Finding("import.too_long", Severity.ERROR, where, t.project[:40], why))
+    if len(kept) < len(p.tables):
+        p.tables = kept
+        p.fatal = p.fatal or not kept
 
 
 def read_paths(paths: Iterable[str]) -> Iterator[TargetTable | InputError]:

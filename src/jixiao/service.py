@@ -14,13 +14,15 @@ objects until a face turns them into a line of text or a response.
     evaluate / monitor                 filled workbooks scored against the stored tables
     list_evaluations / show_evaluation stored self-evaluations
     export_tables / export_findings    every output, in every format
+    output_file                        an output file written whole or not at all
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import IO, Any, Literal, TextIO
 
@@ -47,8 +49,9 @@ __all__ = [
     "FileOutcome", "ImportReport", "Store", "StoredEvaluation", "TableSet", "classify",
     "documents_in", "evaluate", "export_evaluations", "export_findings", "export_tables",
     "fails", "find_project",
-    "import_paths", "import_upload", "list_evaluations", "monitor", "open_store", "review",
-    "select_tables", "show_evaluation", "tables_from", "upgrade_database", "where",
+    "import_paths", "import_upload", "list_evaluations", "monitor", "open_store", "output_file",
+    "review",
+    "select_tables", "show_evaluation", "tables_from", "upgrade_database", "version", "where",
     "write_template",
 ]  # fmt: skip
 
@@ -87,8 +90,17 @@ def documents_in(paths: Iterable[str]) -> list[str]:
     return find_files(paths)
 
 
+def version() -> str:
+    """This jixiao's version (``jixiao --version``)."""
+    from . import __version__
+
+    return __version__
+
+
 def where(db_url: str) -> str:
-    """A database URL as a person may see it (no password)."""
+    """A database as a person may see it: a SQLite file's path, else its URL (no password)."""
+    if db_url.startswith("sqlite:///") and db_url != "sqlite:///:memory:":
+        return db_url[len("sqlite:///") :]
     return display_url(db_url)
 
 
@@ -369,3 +381,13 @@ def export_evaluations(run: Any, out: IO[bytes] | str, settings: Any = None) -> 
     from .exports import write_evaluations_xlsx
 
     return write_evaluations_xlsx(run.scored, out, settings)
+
+
+@contextlib.contextmanager
+def output_file(path: str, *, binary: bool, newline: str | None = None) -> Iterator[IO[Any]]:
+    """A file to write an output through: a temporary file in the same folder, renamed over
+    ``path`` when complete and removed on failure (:mod:`jixiao.exports.files`)."""
+    from .exports.files import output_file as _output_file
+
+    with _output_file(path, binary=binary, newline=newline) as f:
+        yield f

@@ -2,6 +2,10 @@
 
 Library errors (:class:`~jixiao.errors.JixiaoError`) become one red line and exit
 status 1 here, at the edge, for every command; ``--debug`` shows the traceback.
+``--db`` and ``--debug`` are taken before the command (``jixiao --db x.db list``) and
+after it (``jixiao list --db x.db``; this one wins). Every command that opens the store
+names it on standard error (``数据库：/path/jixiao.db``), so standard output stays clean
+for JSON and CSV.
 """
 
 from __future__ import annotations
@@ -19,14 +23,24 @@ from rich.markup import escape
 from typer.core import TyperGroup
 
 from .. import service
-from ..errors import JixiaoError
+from ..errors import JixiaoError, OutputError
 from ..service import Store
 
 console = Console(highlight=False)
 console_err = Console(stderr=True, highlight=False)
 
 
+# The order a newcomer meets the commands in: import, look, review, export, score.
+COMMAND_ORDER = ("import", "list", "show", "check", "classify", "export", "template",
+                 "evaluate", "evaluations", "monitor", "db")  # fmt: skip
+
+
 class _Group(TyperGroup):
+    def list_commands(self, ctx: Any) -> list[str]:
+        names = super().list_commands(ctx)
+        rank = {n: i for i, n in enumerate(COMMAND_ORDER)}
+        return sorted(names, key=lambda n: (rank.get(n, len(rank)), n))
+
     def invoke(self, ctx: Any) -> Any:  # typer's vendored click Context
         try:
             return super().invoke(ctx)
@@ -44,8 +58,8 @@ class _Group(TyperGroup):
 app = typer.Typer(
     name="jixiao",
     cls=_Group,
-    help="jixiao 绩效 — 读取、审核、存储绩效目标表。Read, review, store and score "
-    "budget performance-target tables.",
+    help="jixiao 绩效：读取、存储、审核绩效目标表，为绩效自评和运行监控评分。\n\n"
+    "第一次使用：jixiao import 文件或文件夹 导入，再用 jixiao list、jixiao show 项目名称 查看。",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
@@ -56,17 +70,16 @@ DbOption = Annotated[
     str | None,
     typer.Option(
         "--db",
-        envvar="JIXIAO_DB",
-        help="Database URL (sqlite:///path.db, postgresql://…) or a SQLite file path. "
-        "Default ./jixiao.db.",
-        show_envvar=True,
+        help="数据库：地址（sqlite:///路径.db、postgresql://用户@主机/库名）或 SQLite 文件路径；"
+        "不给时用环境变量 JIXIAO_DB，再不然是当前文件夹的 jixiao.db。",
     ),
 ]
 StdoutOrFileOption = Annotated[
     Path | None,
-    typer.Option("--output", "-o", help="Output file (default: standard output)."),
+    typer.Option("--output", "-o", help="输出文件（不给时写到标准输出；XLSX 必须给）。"),
 ]
 _debug = False
+_global_db: str | None = None  # --db given before the command
 
 
 def _set_debug(value: bool) -> bool:
@@ -77,17 +90,47 @@ def _set_debug(value: bool) -> bool:
 
 DebugOption = Annotated[
     bool,
-    typer.Option("--debug", help="Show the traceback of an error.", callback=_set_debug),
+    typer.Option("--debug", help="出错时显示完整的调用栈（供报告问题用）。", callback=_set_debug),
 ]
+
+
+def _version(value: bool) -> None:
+    if value:
+        console.print(f"jixiao {service.version()}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _global_options(
+    db: DbOption = None,
+    debug: Annotated[
+        bool, typer.Option("--debug", help="出错时显示完整的调用栈（供报告问题用）。")
+    ] = False,
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="显示版本并退出。"),
+    ] = False,
+) -> None:
+    """Options before the command; each run starts from them (tests run many in one process)."""
+    global _debug, _global_db
+    _debug, _global_db = debug, db
+
+
+def database(db: str | None) -> str | None:
+    """The database a command names: its own --db, else the one before the command."""
+    return db or _global_db
 
 
 _open_stores: list[Store] = []
 
 
-def open_store(db: str | None, *, write: bool = False) -> Store:
-    """The store a command works on (migrated only when it writes); closed when it ends."""
-    store = service.open_store(db, write=write)
+def open_store(db: str | None, *, write: bool = False, announce: bool = True) -> Store:
+    """The store a command works on (migrated only when it writes); closed when it ends.
+    Named on standard error, so a person knows which database answered."""
+    store = service.open_store(database(db), write=write)
     _open_stores.append(store)
+    if announce:
+        console_err.print(f"[dim]数据库：{escape(service.where(store.url))}[/dim]", soft_wrap=True)
     return store
 
 
@@ -100,31 +143,27 @@ class TableFormat(enum.StrEnum):
 
 
 TableFormatOption = Annotated[
-    TableFormat, typer.Option("--format", "-f", case_sensitive=False, help="json | csv | xlsx")
+    TableFormat,
+    typer.Option("--format", "-f", case_sensitive=False, help="格式：json | csv | xlsx"),
 ]
 
 
-def write_output(output: Path | None, fmt: str, write: Callable[[Any], object]) -> None:
-    """Run a writer on the output file, or on standard output (XLSX only when not a terminal)."""
+def write_output(output: Path | None, fmt: str, write: Callable[[Any], Any]) -> Any:
+    """Run a writer on the output file (written whole or not at all), or on standard output.
+
+    A workbook (XLSX) always needs ``-o``: it is binary, so never for a terminal, and on a
+    pipe a failure half-way would leave half a workbook with nothing to say so.
+    """
     binary = fmt == "xlsx"
     if output is None:
         if binary:
-            if sys.stdout.isatty():
-                raise typer.BadParameter("XLSX needs an output file", param_hint="--output")
-            write(sys.stdout.buffer)
-        else:
-            write(sys.stdout)
-        return
-    try:
-        if binary:
-            write(str(output))
-        else:
-            with open(output, "w", encoding="utf-8", newline="" if fmt == "csv" else None) as f:
-                write(f)
-    except OSError as e:
-        raise typer.BadParameter(
-            f"无法写入 {output}：{e.strerror}", param_hint="--output"
-        ) from None
+            raise OutputError(
+                "XLSX 是二进制文件，不写到标准输出：请用 -o 给出文件名（如 -o 结果.xlsx）"
+            )
+        return write(sys.stdout)
+    newline = "" if fmt == "csv" else None
+    with service.output_file(str(output), binary=binary, newline=newline) as f:
+        return write(f)
 
 
 def add_columns(table: Any, spec: Iterable[tuple[str, str]]) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -32,25 +31,25 @@ from .app import (
     app,
     console,
     console_err,
+    database,
     open_store,
     write_output,
 )
 
 template_app = typer.Typer(
-    help="Write blank workbooks for departments to fill (自评表, 监控表).",
+    help="模板：生成给部门填写的工作簿（自评表、监控表）。",
     no_args_is_help=True,
 )
 app.add_typer(template_app, name="template")
 
-ReturnsArg = Annotated[list[Path], typer.Argument(help="Filled workbooks (.xlsx) or JSON returns.")]
+ReturnsArg = Annotated[list[Path], typer.Argument(help="填好的工作簿（.xlsx）或 JSON。")]
 ConfigOption = Annotated[
-    str | None, typer.Option("--config", help="jixiao.toml with [scoring] / [monitoring].")
+    str | None,
+    typer.Option("--config", help="含 [scoring] / [monitoring] 的配置文件 jixiao.toml。"),
 ]
-OutputOption = Annotated[
-    Path, typer.Option("--output", "-o", help="The workbook to write (.xlsx).")
-]
+OutputOption = Annotated[Path, typer.Option("--output", "-o", help="要写出的工作簿（.xlsx）。")]
 DepartmentOption = Annotated[
-    str | None, typer.Option("--department", help="Only this department (substring).")
+    str | None, typer.Option("--department", help="只要此主管部门的（部分名称即可）。")
 ]
 
 _SEVERITY = {
@@ -73,13 +72,18 @@ def template_selfeval(
     config: ConfigOption = None,
     debug: DebugOption = False,
 ) -> None:
-    """Write the self-evaluation workbook (自评表): one protected sheet per project.
+    """自评表：每个项目一张受保护的工作表。
 
-    Example: jixiao template selfeval --department 财政局 -o 自评表.xlsx
+    例：jixiao template selfeval --department 财政局 -o 自评表.xlsx
     """
     settings = ScoringSettings.from_config(load_config(config))
-    n = service.write_template(
-        open_store(db), "selfeval", str(output), department=department, settings=settings
+    store = open_store(db)
+    n = write_output(
+        output,
+        "xlsx",
+        lambda out: service.write_template(
+            store, "selfeval", out, department=department, settings=settings
+        ),
     )
     console.print(f"已写出 {escape(str(output))}：{n} 个项目")
 
@@ -90,16 +94,21 @@ def template_monitor(
     db: DbOption = None,
     department: DepartmentOption = None,
     month: Annotated[
-        int | None, typer.Option("--month", min=1, max=12, help="Pre-fill 截至月份 (1–12).")
+        int | None, typer.Option("--month", min=1, max=12, help="预填截至月份（1–12）。")
     ] = None,
     debug: DebugOption = False,
 ) -> None:
-    """Write the monitoring workbook (监控表): one protected sheet per project.
+    """监控表：每个项目一张受保护的工作表。
 
-    Example: jixiao template monitor --month 6 -o 监控表.xlsx
+    例：jixiao template monitor --month 6 -o 监控表.xlsx
     """
-    n = service.write_template(
-        open_store(db), "monitor", str(output), department=department, month=month
+    store = open_store(db)
+    n = write_output(
+        output,
+        "xlsx",
+        lambda out: service.write_template(
+            store, "monitor", out, department=department, month=month
+        ),
     )
     console.print(f"已写出 {escape(str(output))}：{n} 个项目")
 
@@ -162,18 +171,17 @@ def _fmt(x: float | None) -> str:
 def evaluate_cmd(
     files: ReturnsArg,
     db: DbOption = None,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="text | json | xlsx")] = "text",
+    fmt: Annotated[str, typer.Option("--format", "-f", help="格式：text | json | xlsx")] = "text",
     output: StdoutOrFileOption = None,
     config: ConfigOption = None,
     debug: DebugOption = False,
 ) -> None:
-    """Score filled self-evaluation returns against the stored target tables and store the results.
+    """评分：按库中的目标表为填好的自评表评分，并存入结果。
 
-    Each return is matched to its table by department and project; one that cannot be
-    read or matched is reported on one line and the rest go on. A new evaluation of a
-    project replaces its previous one. Exits 1 on unreadable input or error findings.
+    按主管部门和项目名称对应目标表；读不了或对不上的报一行，其余照常评分。
+    同一项目的新评分替换旧的。有读不了的输入或错误意见时退出码为 1。
 
-    Example: jixiao evaluate 自评表.xlsx --format xlsx -o 自评结果.xlsx
+    例：jixiao evaluate 自评表.xlsx --format xlsx -o 自评结果.xlsx
     """
     fmt = fmt.lower()
     if fmt not in ("text", "json", "xlsx"):
@@ -200,10 +208,7 @@ def evaluate_cmd(
 
 
 def _write_text(text: str, output: Path | None) -> None:
-    if output is None:
-        sys.stdout.write(text + "\n")
-    else:
-        output.write_text(text + "\n", encoding="utf-8")
+    write_output(output, "json", lambda out: out.write(text + "\n"))
 
 
 def _render_monitoring(r: MonitoringReport) -> None:
@@ -235,14 +240,14 @@ def _render_monitoring(r: MonitoringReport) -> None:
 def monitor_cmd(
     files: ReturnsArg,
     db: DbOption = None,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="text | json")] = "text",
+    fmt: Annotated[str, typer.Option("--format", "-f", help="格式：text | json")] = "text",
     output: StdoutOrFileOption = None,
     config: ConfigOption = None,
     debug: DebugOption = False,
 ) -> None:
-    """Traffic lights for monitoring returns: execution progress and each indicator's likelihood.
+    """监控：填好的监控表亮红黄绿灯（执行进度、各指标完成可能性）。
 
-    Example: jixiao monitor 监控表.xlsx --format json
+    例：jixiao monitor 监控表.xlsx --format json
     """
     fmt = fmt.lower()
     if fmt not in ("text", "json"):
@@ -284,15 +289,15 @@ _EVALUATION_COLUMNS = (
 def evaluations_cmd(
     key: Annotated[
         str | None,
-        typer.Argument(help="Show this evaluation: its number, or part of a project name."),
+        typer.Argument(help="显示这一条：编号，或项目名称的一部分。"),
     ] = None,
     department: DepartmentOption = None,
     db: DbOption = None,
     debug: DebugOption = False,
 ) -> None:
-    """List the stored self-evaluations, or show one with its indicators' scores.
+    """自评结果：列出库中的自评结果，或显示一条及各指标得分。
 
-    Example: jixiao evaluations --department 财政局; jixiao evaluations 3
+    例：jixiao evaluations --department 财政局；jixiao evaluations 3
     """
     store = open_store(db)
     if key is None:
@@ -339,15 +344,15 @@ def evaluations_cmd(
         console.print()
 
 
-db_app = typer.Typer(help="The database: create or upgrade its schema.", no_args_is_help=True)
+db_app = typer.Typer(help="数据库：创建或升级其结构。", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 
 
 @db_app.command("upgrade")
 def db_upgrade(db: DbOption = None, debug: DebugOption = False) -> None:
-    """Create the database or bring it to the newest schema (reads never do this).
+    """创建数据库，或升级到最新结构（只读的命令从不这样做）。
 
-    Example: jixiao db upgrade --db postgresql://jixiao@db/jixiao
+    例：jixiao db upgrade --db postgresql://jixiao@db/jixiao
     """
-    url = service.upgrade_database(db)
+    url = service.upgrade_database(database(db))
     console.print(f"数据库 {escape(service.where(url))} 已是最新结构")

@@ -31,7 +31,7 @@ _STYLE = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "cya
 
 FilesArg = Annotated[
     list[Path] | None,
-    typer.Argument(help="Check these files or folders instead of the stored tables."),
+    typer.Argument(help="审核这些文件或文件夹（不给时审核库中的表）。"),
 ]
 
 
@@ -63,27 +63,27 @@ def check_cmd(
     db: DbOption = None,
     fmt: Annotated[
         CheckFormat,
-        typer.Option("--format", "-f", case_sensitive=False, help="text | json | csv | xlsx"),
+        typer.Option("--format", "-f", case_sensitive=False, help="格式：text | json | csv | xlsx"),
     ] = CheckFormat.text,
     output: StdoutOrFileOption = None,
     fail_on: Annotated[
         FailOn,
         typer.Option(
             case_sensitive=False,
-            help="Exit 1 when a finding is at least this severe: error | warning | info | never.",
+            help="有此严重程度及以上的意见时退出码为 1：error | warning | info | never。",
         ),
     ] = FailOn.error,
     config: Annotated[
-        str | None, typer.Option("--config", help="jixiao.toml to read [rules] from.")
+        str | None, typer.Option("--config", help="读取 [rules] 的配置文件 jixiao.toml。")
     ] = None,
     debug: DebugOption = False,
 ) -> None:
-    """Review tables as a finance-bureau reviewer would: one finding per problem.
+    """审核：像财政局审核人员那样审核表，每个问题一条意见。
 
-    Runs every enabled rule (see docs/rules.md) over the stored tables, or over
-    FILES read directly. Exits 1 when findings at or above --fail-on exist.
+    对库中的表（或直接读取的文件）运行每条启用的规则（见 docs/rules.md）；
+    有 --fail-on 及以上的意见时退出码为 1。
 
-    Example: jixiao check --format xlsx -o findings.xlsx
+    例：jixiao check --format xlsx -o 审核意见.xlsx
     """
     cfg = load_config(config)
     tables = _tables(files, db)
@@ -142,12 +142,12 @@ def _print_published(summary: list[service.DepartmentSummary]) -> None:
 def classify_cmd(
     files: FilesArg = None,
     db: DbOption = None,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="text | json")] = "text",
+    fmt: Annotated[str, typer.Option("--format", "-f", help="格式：text | json")] = "text",
     debug: DebugOption = False,
 ) -> None:
-    """Show each indicator's 一级/二级指标 (the table's own, or inferred) and why.
+    """分类：每个指标的一级/二级指标（表中给出的，或推定的）及依据。
 
-    Example: jixiao classify --format json
+    例：jixiao classify --format json
     """
     fmt = fmt.lower()
     if fmt not in ("text", "json"):

@@ -21,7 +21,6 @@ from .app import (
     StdoutOrFileOption,
     TableFormat,
     TableFormatOption,
-    add_columns,
     app,
     console,
     console_err,
@@ -37,22 +36,22 @@ def _fmt(x: float | None) -> str:
 
 @app.command("import")
 def import_cmd(
-    paths: Annotated[list[Path], typer.Argument(help="Files or folders (folders are walked).")],
+    paths: Annotated[list[Path], typer.Argument(help="文件或文件夹（文件夹会逐层查找）。")],
     db: DbOption = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="只显示错误。")] = False,
     workers: Annotated[
-        int | None, typer.Option(help="Processes that parse files (default: one per core).")
+        int | None, typer.Option(help="读取文件的进程数（默认每个 CPU 核一个）。")
     ] = None,
     debug: DebugOption = False,
 ) -> None:
-    """Import performance-target tables from documents into the store.
+    """导入：把文件里的绩效目标表读进数据库。
 
-    Re-importing an unchanged file changes nothing; a changed file replaces its
-    tables in one transaction. A bad file is reported and the rest imported.
+    没变的文件再导入不会重复；改过的文件整体替换它原来的表；读不了的文件报一行，
+    其余照常导入。
 
-    Example: jixiao import samples/seeds --db jixiao.db
+    例：jixiao import samples/seeds --db jixiao.db
     """
-    store = open_store(db, write=True)
+    store = open_store(db, write=True, announce=not quiet)
     files = service.documents_in(str(p) for p in paths)
     show_bar = not quiet and console_err.is_terminal and len(files) > 1
     if show_bar:
@@ -79,7 +78,9 @@ def import_cmd(
             ("imported", "新导入"),
             ("replaced", "已更新"),
             ("unchanged", "未变化"),
+            ("moved", "路径已更新"),
             ("refused", "拒收"),
+            ("failed", "未能存储"),
         ):
             if report.count(status):
                 parts.append(f"{word} {report.count(status)} 个")
@@ -99,17 +100,17 @@ def import_cmd(
 def export_cmd(
     fmt: TableFormatOption = TableFormat.json,
     output: StdoutOrFileOption = None,
-    project: Annotated[
-        str | None, typer.Option(help="Only projects whose name contains this.")
+    project: Annotated[str | None, typer.Option(help="只要项目名称含此文字的。")] = None,
+    department: Annotated[
+        str | None, typer.Option(help="只要此主管部门的（部分名称即可）。")
     ] = None,
-    department: Annotated[str | None, typer.Option(help="Only this department.")] = None,
-    year: Annotated[int | None, typer.Option(help="Only this budget year.")] = None,
+    year: Annotated[int | None, typer.Option(help="只要此预算年度的。")] = None,
     db: DbOption = None,
     debug: DebugOption = False,
 ) -> None:
-    """Export stored tables: JSON (interchange form), CSV or XLSX (one row per indicator).
+    """导出：库中的表写成 JSON（交换格式）、CSV 或 XLSX（每个指标一行）。
 
-    Example: jixiao export --format xlsx -o tables.xlsx
+    例：jixiao export --format xlsx -o 目标表.xlsx
     """
     store = open_store(db)
     query = TableQuery(project=project, department=department, year=year)
@@ -120,27 +121,28 @@ def export_cmd(
 @app.command("list")
 def list_cmd(
     department: Annotated[
-        str | None, typer.Option(help="Only this department (substring).")
+        str | None, typer.Option(help="只要此主管部门的（部分名称即可）。")
     ] = None,
     search: Annotated[
         str | None,
-        typer.Option(help="Only tables whose project, department or an indicator contains this."),
+        typer.Option(help="只要项目名称、主管部门或某个指标含此文字的表。"),
     ] = None,
-    year: Annotated[int | None, typer.Option(help="Only this budget year.")] = None,
+    year: Annotated[int | None, typer.Option(help="只要此预算年度的。")] = None,
     layout: Annotated[
-        str | None, typer.Option(help="Only this layout: district | national | flat.")
+        str | None, typer.Option(help="只要此版式的：district | national | flat。")
     ] = None,
     sort: Annotated[
-        str, typer.Option(help="source | project | department | funds | year | indicators")
+        str,
+        typer.Option(help="排序：source（来源）| project | department | funds | year | indicators"),
     ] = "source",
-    limit: Annotated[int | None, typer.Option(help="At most this many rows.")] = None,
-    offset: Annotated[int, typer.Option(help="Skip this many rows first.")] = 0,
+    limit: Annotated[int | None, typer.Option(help="最多显示多少行。")] = None,
+    offset: Annotated[int, typer.Option(help="先跳过多少行。")] = 0,
     db: DbOption = None,
     debug: DebugOption = False,
 ) -> None:
-    """List stored tables: department, project, total funds, indicator count.
+    """列表：库中的表，含主管部门、项目名称、总资金、指标数。
 
-    Example: jixiao list --department 财政局 --sort funds --limit 20
+    例：jixiao list --department 财政局 --sort funds --limit 20
     """
     if sort not in ("source", "project", "department", "funds", "year", "indicators"):
         raise typer.BadParameter(
@@ -156,13 +158,15 @@ def list_cmd(
         offset=offset,
     )
     page = service.select_tables(open_store(db), query)
-    t = Table(box=box.SIMPLE_HEAD, show_edge=False)
-    t.add_column("#", justify="right", style="dim")
-    t.add_column("主管部门", overflow="fold")
-    t.add_column("项目名称", overflow="fold")
-    t.add_column("总资金", justify="right")
-    t.add_column("指标", justify="right")
-    t.add_column("来源", style="dim", overflow="fold")
+    # Fits 80 columns: names (CJK, no spaces to break at) fold; numbers never wrap; a file
+    # name stays on one line, cut with … when long (the full name is in `show`).
+    t = Table(box=box.SIMPLE_HEAD, show_edge=False, expand=True, pad_edge=False)
+    t.add_column("#", justify="right", style="dim", no_wrap=True)
+    t.add_column("主管部门", overflow="fold", ratio=3, min_width=6)
+    t.add_column("项目名称", overflow="fold", ratio=3, min_width=8)
+    t.add_column("总资金", justify="right", no_wrap=True)
+    t.add_column("指标", justify="right", no_wrap=True)
+    t.add_column("来源", style="dim", no_wrap=True, overflow="ellipsis", ratio=2, min_width=8)
     for n, r in enumerate(page.items, offset + 1):
         t.add_row(
             str(n),
@@ -179,13 +183,13 @@ def list_cmd(
 
 @app.command("show")
 def show_cmd(
-    project: Annotated[str, typer.Argument(help="Project name, or part of it.")],
+    project: Annotated[str, typer.Argument(help="项目名称，或其中一部分。")],
     db: DbOption = None,
     debug: DebugOption = False,
 ) -> None:
-    """Show a table the way the paper form lays it out.
+    """查看：按纸面表格的样式显示一张表。
 
-    Example: jixiao show 巨灾保险项目
+    例：jixiao show 巨灾保险项目
     """
     tables = service.find_project(open_store(db), project)
     if not tables:
@@ -197,8 +201,8 @@ def show_cmd(
 
 
 _INDICATOR_COLUMNS = (
-    ("指标名称", "left"), ("指标性质", "center"), ("指标值", "right"), ("指标单位", "left"),
-    ("分值", "right"), ("是否核心", "center"),
+    ("指标名称", "left"), ("性质", "center"), ("指标值", "right"), ("单位", "left"),
+    ("分值", "right"), ("核心", "center"),
 )  # fmt: skip
 
 
@@ -241,12 +245,21 @@ def render_form(t: TargetTable) -> Table:
             grid.add_row(label, escape(text))
     for k, v in t.extra.items():
         grid.add_row(escape(k), escape(v))
-    inds = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+    # The names take what the short columns leave; at 80 columns they fold, nothing else does.
+    inds = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, expand=True)
     levels = any(i.level1 or i.level2 for i in t.indicators)
     if levels:
-        inds.add_column("一级指标")
-        inds.add_column("二级指标")
-    add_columns(inds, _INDICATOR_COLUMNS)
+        inds.add_column("一级指标", overflow="fold", ratio=1)
+        inds.add_column("二级指标", overflow="fold", ratio=1)
+    for n, (header, justify) in enumerate(_INDICATOR_COLUMNS):
+        name = n == 0
+        inds.add_column(
+            header,
+            justify=justify,  # type: ignore[arg-type]
+            overflow="fold",
+            no_wrap=not name and header != "指标值",
+            ratio=1 if name else None,
+        )
     for i in t.indicators:
         cells = [
             escape(i.name),

@@ -60,7 +60,7 @@ MO_HEAD = (
 MO_NAME, MO_PROGRESS_TEXT, MO_LIKELIHOOD, MO_REASON, MO_MEASURE = 4, 8, 9, 10, 11
 MO_LAST_COL = 11
 
-_BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
+_BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\\x00-\x1f\x7f]")  # and control characters
 
 
 def sheet_title(name: str, taken: set[str]) -> str:

@@ -7,6 +7,7 @@ says where one came from so every message can name the file and sheet.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -121,6 +122,29 @@ class MonitoringReturn:
     origin: Origin = field(default_factory=lambda: Origin("<json>"))
 
 
+# No amount, count or rate in a return comes near this; 1e27 (or inf, nan) is a slip of
+# the keyboard or a hostile file, and would overflow every sum and format after it.
+MAX_NUMBER = 1e15
+
+
+class OutOfRange(ValueError):
+    """A number no return can mean: its text is the ValueError's message."""
+
+    def reason(self) -> str:
+        return f"“{self}”超出可信的数值范围（绝对值应小于 1e15）"
+
+
+def not_a_number(e: ValueError) -> str:
+    """Why a cell is refused, for a message: out of range, or not a number at all."""
+    return e.reason() if isinstance(e, OutOfRange) else f"“{e}”不是数字"
+
+
+def _in_range(x: float, written: Any) -> float:
+    if not math.isfinite(x) or abs(x) >= MAX_NUMBER:
+        raise OutOfRange(written if isinstance(written, str) else f"{x:g}")
+    return x
+
+
 def number_of(value: Any, unit: str = "") -> float | None:
     """A filled number cell → float: 20, ``"20"``, ``"1,053"``, ``"95%"``, ``"20家"`` (own unit).
 
@@ -132,14 +156,14 @@ def number_of(value: Any, unit: str = "") -> float | None:
     if isinstance(value, bool):
         raise ValueError(str(value))
     if isinstance(value, int | float):
-        return float(value)
+        return _in_range(float(value), value)
     s = str(value).strip()
     if not s:
         return None
     op, number, rest = split_value(s)
     # A trailing unit is allowed only when it is the indicator's own unit (or %).
     if op is None and number is not None and (not rest or rest == unit.strip() or rest == "%"):
-        return number
+        return _in_range(number, s)
     raise ValueError(s)
 
 
@@ -285,6 +309,8 @@ def _selfeval_item(item: SelfEvaluationIn, where: Origin) -> SelfEvaluationRetur
             score = number_of(a.score)
             points = number_of(a.points)
             applicable = applicable_of(a.applicable)
+        except OutOfRange as e:
+            raise ReturnError(f"指标“{a.indicator}”：{e.reason()}", where) from None
         except ValueError as e:
             raise ReturnError(f"指标“{a.indicator}”：“{e}”不是数字或是/否", where) from None
         actuals.append(
@@ -304,7 +330,7 @@ def _selfeval_item(item: SelfEvaluationIn, where: Origin) -> SelfEvaluationRetur
         executed = number_of(item.executed)
         adjusted = number_of(item.adjusted_budget)
     except ValueError as e:
-        raise ReturnError(f"“{e}”不是数字", where) from None
+        raise ReturnError(not_a_number(e), where) from None
     return SelfEvaluationReturn(
         project=item.project.strip(),
         department=text_of(item.department),
@@ -331,7 +357,7 @@ def _monitoring_item(item: MonitoringIn, where: Origin) -> MonitoringReturn:
         executed = number_of(item.executed)
         expected = number_of(item.expected)
     except ValueError as e:
-        raise ReturnError(f"“{e}”不是数字", where) from None
+        raise ReturnError(not_a_number(e), where) from None
     if month is not None and not month.is_integer():
         raise ReturnError(f"月份“{json_number(month)}”不是整数", where)
     return MonitoringReturn(

@@ -20,6 +20,7 @@ from .returns import (
     Actual,
     MonitoringReturn,
     Origin,
+    OutOfRange,
     Progress,
     ReturnError,
     SelfEvaluationReturn,
@@ -158,6 +159,8 @@ def _number(ws: Any, row: int, col: int, where: Origin, label: str, unit: str = 
     v = ws.cell(row, col).value
     try:
         return number_of(v, unit)
+    except OutOfRange as e:
+        raise ReturnError(f"{label}{e.reason()}", where.at(row)) from None
     except ValueError:
         raise ReturnError(f"{label}“{text_of(v)}”不是数字", where.at(row)) from None
 

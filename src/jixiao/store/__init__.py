@@ -18,7 +18,7 @@ from __future__ import annotations
 from .database import DEFAULT_DB, MIGRATIONS, Database, display_url, resolve_url
 from .documents import DocumentRecord, Documents
 from .schema import metadata
-from .tables import Tables, TableSummary
+from .tables import Tables, TableSummary, overlong
 
 
 class Store(Documents, Tables):
@@ -28,5 +28,5 @@ class Store(Documents, Tables):
 
 __all__ = [
     "DEFAULT_DB", "MIGRATIONS", "Database", "DocumentRecord", "Store", "TableSummary",
-    "display_url", "metadata", "resolve_url",
+    "display_url", "metadata", "overlong", "resolve_url",
 ]  # fmt: skip

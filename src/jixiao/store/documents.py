@@ -11,14 +11,15 @@ from sqlalchemy import (
     delete,
     insert,
     select,
+    update,
 )
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..errors import StoreError
 from ..findings import Finding
 from ..model import TargetTable
-from .database import Database, _short
-from .schema import documents, indicators, target_tables
+from .database import Database, display_url, write_failure
+from .schema import documents, indicators, storable, target_tables, too_long
 from .tables import _indicator_row, _table_row
 
 
@@ -43,11 +44,14 @@ class Documents(Database):
     ) -> DocumentRecord | None:
         q = select(documents)
         if path is not None:
-            q = q.where(documents.c.path == path)
+            q = q.where(documents.c.path == storable(path))
         if sha256 is not None:
             q = q.where(documents.c.sha256 == sha256)
-        with self._read() as conn:
-            row = conn.execute(q.limit(1)).mappings().first()
+        try:
+            with self._read() as conn:
+                row = conn.execute(q.limit(1)).mappings().first()
+        except SQLAlchemyError as e:
+            raise write_failure(e, display_url(self.url), self.lock_timeout) from None
         if row is None:
             return None
         return DocumentRecord(
@@ -71,27 +75,46 @@ class Documents(Database):
         tables: Sequence[TargetTable],
         problems: Sequence[Finding] = (),
     ) -> None:
-        """Store a file's tables, replacing whatever that file held before, in one transaction."""
-        now = datetime.now(UTC)
+        """Store a file's tables, replacing whatever that file held before, in one transaction.
+
+        Any database error rolls the whole file back and is one :class:`StoreError`
+        (a lock waited on too long, a full disk, or what the database said).
+        """
+        row = storable({
+            "path": path, "name": name, "format": format, "sha256": sha256, "size": size,
+            "imported_at": datetime.now(UTC), "table_count": len(tables),
+            "problems": [f.to_json() for f in problems],
+        })  # fmt: skip
+        self._fits(row)
         try:
             with self.engine.begin() as conn:
                 conn.execute(delete(documents).where(documents.c.path == path))
-                doc_id = conn.execute(
-                    insert(documents).returning(documents.c.id),
-                    {
-                        "path": path,
-                        "name": name,
-                        "format": format,
-                        "sha256": sha256,
-                        "size": size,
-                        "imported_at": now,
-                        "table_count": len(tables),
-                        "problems": [f.to_json() for f in problems],
-                    },
-                ).scalar_one()
+                doc_id = conn.execute(insert(documents).returning(documents.c.id), row).scalar_one()
                 self._insert_tables(conn, doc_id, tables)
         except SQLAlchemyError as e:
-            raise StoreError(f"写入数据库失败（{name}）：{_short(e)}") from None
+            raise write_failure(e, display_url(self.url), self.lock_timeout) from None
+
+    def move_document(self, doc_id: int, *, path: str, name: str) -> None:
+        """A stored document found again under another path (renamed or moved): it is
+        known there from now on; what another file held at that path is replaced."""
+        row = storable({"path": path, "name": name})
+        self._fits(row)
+        try:
+            with self.engine.begin() as conn:
+                conn.execute(
+                    delete(documents).where(documents.c.path == path, documents.c.id != doc_id)
+                )
+                conn.execute(update(documents).where(documents.c.id == doc_id).values(**row))
+        except SQLAlchemyError as e:
+            raise write_failure(e, display_url(self.url), self.lock_timeout) from None
+
+    @staticmethod
+    def _fits(row: dict[str, object]) -> None:
+        found = too_long(documents, row)
+        if found is not None:
+            column, length, limit = found
+            what = {"path": "路径", "name": "文件名"}.get(column, column)
+            raise StoreError(f"{what}长 {length} 字，超过库中上限 {limit} 字，未导入")
 
     def _insert_tables(self, conn: Connection, doc_id: int, tables: Sequence[TargetTable]) -> None:
         if not tables:

@@ -13,7 +13,8 @@ from sqlalchemy import and_, delete, insert, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..errors import StoreError
-from .schema import evaluation_items, evaluations
+from .database import display_url, write_failure
+from .schema import evaluation_items, evaluations, storable
 
 if TYPE_CHECKING:
     from . import Store
@@ -41,7 +42,8 @@ def _same(col: Any, v: Any) -> Any:
 def save_evaluation(store: Store, row: dict[str, Any], items: list[dict[str, Any]]) -> int:
     """Store one project's evaluation (a row of ``evaluations`` and its indicators' rows),
     replacing that project's previous one, in one transaction."""
-    row = {**row, "evaluated_at": datetime.now(UTC)}
+    row = storable({**row, "evaluated_at": datetime.now(UTC)})
+    items = storable(items)
     try:
         with store.engine.begin() as conn:
             conn.execute(delete(evaluations).where(and_(
@@ -58,7 +60,8 @@ def save_evaluation(store: Store, row: dict[str, Any], items: list[dict[str, Any
                     [{**i, "evaluation_id": eid, "position": n} for n, i in enumerate(items)],
                 )
     except SQLAlchemyError as err:
-        raise StoreError(f"写入评价结果失败（{row['project']}）：{err}") from None
+        failure = write_failure(err, display_url(store.url), store.lock_timeout)
+        raise StoreError(f"写入项目“{row['project']}”的评价结果失败：{failure}") from None
     return eid
 
 

@@ -4,9 +4,16 @@ a test compares the two so they cannot drift.
 A document (文档) is one imported file; it owns its target tables (绩效目标表),
 which own their indicators (绩效指标). Deleting or replacing a document removes
 what it owned in the same transaction.
+
+What a database can hold is the same on every backend (:func:`storable`,
+:func:`too_long`): PostgreSQL refuses NUL and text longer than a ``String(n)``;
+SQLite would take both and hand them to writers that cannot write them, so the store
+applies PostgreSQL's limits itself, on SQLite too.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -175,3 +182,26 @@ evaluation_items = Table(
     Column("flags", JSON, nullable=False),
     UniqueConstraint("evaluation_id", "position"),
 )
+
+
+def storable(value: Any) -> Any:
+    """A row value as every database can hold it: NUL (U+0000) dropped from each string,
+    inside JSON too. It is never meaningful in a table (a damaged cell), PostgreSQL cannot
+    hold it, and XML writers (XLSX) cannot write it, so it is dropped at the store's door."""
+    if isinstance(value, str):
+        return value.replace("\x00", "") if "\x00" in value else value
+    if isinstance(value, dict):
+        return {storable(k): storable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [storable(v) for v in value]
+    return value
+
+
+def too_long(table: Table, row: dict[str, Any]) -> tuple[str, int, int] | None:
+    """The first column of ``row`` longer than its ``String(n)``: (column, length, n)."""
+    for name, value in row.items():
+        if isinstance(value, str):
+            limit = getattr(table.c[name].type, "length", None)
+            if limit is not None and len(value) > limit:
+                return name, len(value), limit
+    return None

@@ -15,7 +15,7 @@ from sqlalchemy import (
 from ..model import Contact, Funds, Indicator, PublishedSelfEvaluation, Source, TargetTable
 from ..query import TableQuery
 from .database import Database
-from .schema import documents, indicators, target_tables
+from .schema import documents, indicators, storable, target_tables, too_long
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,7 +176,41 @@ def _filtered(stmt: Any, q: TableQuery) -> Any:
     return stmt
 
 
+# The columns a person knows by the form's own words, for messages.
+_LABELS = {
+    "region": "地区", "kind": "类别", "label": "表号", "department": "主管部门",
+    "implementer": "实施单位", "project": "项目名称", "money_unit": "金额单位",
+    "contact_name": "联系人", "contact_phone": "联系电话", "unit": "指标单位",
+    "level1": "一级指标", "level2": "二级指标", "operator_written": "指标性质",
+    "operator": "指标性质", "layout": "版式", "form": "表式",
+}  # fmt: skip
+
+
+def overlong(t: TargetTable) -> str | None:
+    """Why a table cannot be stored whole: a field longer than its column (the same
+    limit on SQLite as on PostgreSQL), in words a person can act on; None when it fits."""
+    found = too_long(target_tables, _table_row(0, 0, t))
+    whose = ""
+    if found is None:
+        for n, ind in enumerate(t.indicators):
+            found = too_long(indicators, _indicator_row(0, n, ind))
+            if found is not None:
+                whose = f"第 {n + 1} 项指标的"
+                break
+    if found is None:
+        return None
+    column, length, limit = found
+    return (
+        f"{whose}{_LABELS.get(column, column)}长 {length} 字，超过库中上限 {limit} 字"
+        "（多半是读错了栏目），此表未导入"
+    )
+
+
 def _table_row(doc_id: int, n: int, t: TargetTable) -> dict[str, Any]:
+    return storable(_table_values(doc_id, n, t))  # type: ignore[no-any-return]
+
+
+def _table_values(doc_id: int, n: int, t: TargetTable) -> dict[str, Any]:
     s = t.source
     return {
         "document_id": doc_id,
@@ -212,6 +246,10 @@ def _table_row(doc_id: int, n: int, t: TargetTable) -> dict[str, Any]:
 
 
 def _indicator_row(table_id: int, pos: int, i: Indicator) -> dict[str, Any]:
+    return storable(_indicator_values(table_id, pos, i))  # type: ignore[no-any-return]
+
+
+def _indicator_values(table_id: int, pos: int, i: Indicator) -> dict[str, Any]:
     return {
         "table_id": table_id,
         "position": pos,
