@@ -196,7 +196,7 @@ def test_coverage() -> None:
 
 
 def test_coverage_uses_the_tables_own_levels() -> None:
-    inds = good_indicators()
+    inds = good_indicators()[:4]
     for i in inds:
         i.level1, i.level2 = "产出指标", "数量指标"
     assert codes(check([make_table(indicators=inds)]), "coverage") == [
@@ -204,6 +204,11 @@ def test_coverage_uses_the_tables_own_levels() -> None:
         ("coverage.satisfaction", "indicators"),
         ("coverage.split", "indicators"),
     ]
+    # A satisfaction indicator filed under another level is still there: not "missing".
+    inds.append(ind("周边居民满意度", "≥", 90, "%", 10, level1="产出指标", level2="质量指标"))
+    assert ("coverage.satisfaction", "indicators") not in codes(
+        check([make_table(indicators=inds)]), "coverage"
+    )
 
 
 # -- time, cost, contact --------------------------------------------------------------------

@@ -50,13 +50,25 @@ LEVEL1 = (OUTPUT, OUTCOME, SATISFACTION, COST_L1)
 LEVEL2 = tuple(PARENT)
 
 # Short forms seen in tables: "产出", "社会效益", "满意度", "经济成本" (101号).
-_L1_ALIASES = {"产出": OUTPUT, "效益": OUTCOME, "满意度": SATISFACTION, "成本": COST_L1}
+_L1_ALIASES = {
+    "产出": OUTPUT, "效益": OUTCOME, "满意度": SATISFACTION, "成本": COST_L1,
+    # 四川's 项目完成/项目效益, and 效果 for 效益
+    "项目完成": OUTPUT, "项目产出": OUTPUT, "项目效益": OUTCOME, "效果": OUTCOME,
+    "项目效果": OUTCOME, "服务对象满意度": SATISFACTION,
+}  # fmt: skip
 _L2_ALIASES = {
     "数量": QUANTITY, "质量": QUALITY, "时效": TIMELINESS, "成本": COST,
     "经济效益": ECONOMIC, "社会效益": SOCIAL, "生态效益": ECOLOGICAL,
     "可持续影响": SUSTAINABLE, "可持续发展": SUSTAINABLE, "服务对象满意度": SERVED,
     "满意度": SERVED, "经济成本": COST, "社会成本": COST, "生态环境成本": COST,
 }  # fmt: skip
+
+
+_L2_WORDS = (
+    ("满意度", SERVED), ("可持续", SUSTAINABLE), ("生态效益", ECOLOGICAL),
+    ("经济效益", ECONOMIC), ("社会效益", SOCIAL), ("数量", QUANTITY), ("质量", QUALITY),
+    ("时效", TIMELINESS), ("成本", COST),
+)  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +97,13 @@ def normalize_level2(text: str | None) -> str | None:
     if not text:
         return None
     t = re.sub(r"\s+", "", text).removesuffix("指标")
-    return _L2_ALIASES.get(t)
+    got = _L2_ALIASES.get(t)
+    if got is None:
+        # "(社会公众或)服务对象满意度指标", "产出数量", "经济效益指标（10分）": the one
+        # second level the text names, where it names exactly one.
+        named = {l2 for word, l2 in _L2_WORDS if word in t}
+        got = named.pop() if len(named) == 1 else None
+    return got
 
 
 _MONEY_UNIT = re.compile(r"^(?:万|亿|千)?元$")
@@ -105,7 +123,7 @@ _TIME_UNITS = frozenset(
 
 # (二级指标, pattern on the name, why). Tried in order; see the module docstring.
 _NAME_CUES: list[tuple[str, re.Pattern[str], str]] = [
-    (SERVED, re.compile(r"满意|投诉率|投诉次数|好评"), "名称含“满意/投诉”"),
+    (SERVED, re.compile(r"满意|投诉(?!举报|处置|处理|办结|受理|查处)|好评"), "名称含“满意/投诉”"),
     (
         SUSTAINABLE,
         re.compile(r"长效|可持续|持续发挥|使用年限|设计年限|使用寿命|长期|正常运行率"),
@@ -155,6 +173,8 @@ _HEADS: list[tuple[str, re.Pattern[str], str]] = [
         "名称的中心词是成本或标准",
     ),
 ]
+# What those served end up with (完成学业, 升学, 就业): an effect, not a delivery.
+_EFFECT = re.compile(r"完成学业|学业完成|升学率|入学率|巩固率|辍学|就业率|脱贫率")
 _DONE_RIGHT = re.compile(r"合规|验收|合格|达标|规范|准确|完整|质量")
 _AIM = re.compile(r"提高|提升|改善|促进|推动|增强")
 # A qualitative target that states how long the effect lasts (长期、持续、稳步提高).
@@ -221,7 +241,9 @@ def _classify(ind: Indicator, table: TargetTable | None) -> tuple[Classification
     l1 = normalize_level1(ind.level1)
     l2 = normalize_level2(ind.level2)
     if l2 is not None:
-        if l1 is None:
+        if l1 is None or (l1 != PARENT[l2] and not (l1 == COST_L1 and l2 == COST)):
+            # The second level is the specific one; a first level that disagrees came from
+            # a merged cell read too far down (满意度 rows under a rowspanned 效益).
             l1 = PARENT[l2]
         return Classification(l1, l2, True, f"表中给出：{ind.level1 or l1}/{ind.level2}"), False
     inferred, why, weak = _infer(ind, table)
@@ -337,6 +359,9 @@ def _infer(ind: Indicator, table: TargetTable | None) -> tuple[str, str, bool]:
                 + (f"（名称含“{m.group(0)}”）" if m else "（目标中写明）"),
                 False,
             )
+    m = _EFFECT.search(name)
+    if m:
+        return SOCIAL, f"名称是服务对象得到的结果（“{m.group(0)}”）", False
     m = _QUALITY.search(name)
     if m:
         return QUALITY, f"名称含质量词“{m.group(0)}”", False
@@ -360,10 +385,8 @@ def _head_overruled(level2: str, name: str, ind: Indicator) -> bool:
     count to keep down (事故次数 ≤ 5, 风险次数 = 0), an environmental standard met."""
     if level2 == QUANTITY:
         kept_down = ind.operator in ("≤", "<") or ind.number == 0
-        return bool(
-            _BENEFICIARY.search(name) or _ECONOMIC.search(name)
-            or _NEGATIVE_EVENT.search(name) or kept_down
-        )  # fmt: skip
+        # 防范非法集资宣传覆盖人次: a count delivered about an event, not the event itself.
+        return bool(_BENEFICIARY.search(name) or _ECONOMIC.search(name) or kept_down)
     if level2 == QUALITY:
         return re.search(r"环保|生态|污染|排放", name) is not None
     return False

@@ -107,11 +107,15 @@ def _value_after(row: list[str], i: int) -> str | None:
 _NEXT_LABEL = re.compile(r"\s+(?=[^\s\d:：]{2,10}[:：])")
 
 
+_SIGNATURE_WORD = re.compile(r"负责人|联系人|填表人|经办人|签字|签章|盖章|日期")
+
+
 def read_contact(texts: list[str], contact: Contact) -> None:
     for t in texts:
-        if "联系人" in t and contact.name is None:
+        if contact.name is None:
             m = CONTACT_NAME.search(t)
-            if m and m.group("v").strip(" :："):
+            # "项目负责人: | 财务负责人:": a blank signature line names no one.
+            if m and m.group("v").strip(" :：") and not _SIGNATURE_WORD.search(m.group("v")):
                 contact.name = m.group("v").strip(" :：")
         if ("电话" in t or "联系方式" in t) and contact.phone is None:
             m = CONTACT_PHONE.search(t)

@@ -74,7 +74,8 @@ FIELD_LABELS: dict[str, tuple[str, ...]] = {
         "部门年度目标", "年度履职目标", "年初设定目标", "项目年度目标",
     ),
     "indicators": ("绩效指标", "年度绩效指标", "绩效指标体系"),
-    "contact.name": ("联系人", "项目联系人", "联系人姓名"),
+    # 填表人 is whom a reviewer calls; a 项目负责人 answers for the project, not the form.
+    "contact.name": ("联系人", "项目联系人", "联系人姓名", "填表人", "项目经办人"),
     "contact.phone": ("联系电话", "电话", "联系方式", "联系人电话"),
 }  # fmt: skip
 
@@ -83,7 +84,7 @@ FIELD_LABELS: dict[str, tuple[str, ...]] = {
 # tells a label from a value in a row such as ``项目类型 | 新增 | 项目属性 | 经常性``.
 OVERALL_GOAL_LABELS: tuple[str, ...] = (
     "总体目标", "项目总体目标", "整体目标", "绩效目标", "项目绩效目标", "总目标",
-    "总体绩效目标", "部门总体目标", "整体绩效目标",
+    "总体绩效目标", "部门总体目标", "整体绩效目标", "实施期绩效目标", "实施期目标",
 )  # fmt: skip
 # Labels of a group of rows whose own cell holds no value (项目资金 over 年度资金总额 …).
 GROUP_LABELS: tuple[str, ...] = (
@@ -397,5 +398,7 @@ YEAR_IN_TEXT = re.compile(r"(?<!\d)(?P<year>(?:19|20)\d{2})\s*年(?:度|.{0,30}?
 PAGE_NUMBER = re.compile(
     r"^\s*(?:[-—–]+\s*\d+\s*[-—–]+|第\s*\d+\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+)\s*$"
 )
-CONTACT_NAME = re.compile(r"联系人(?:姓名)?\s*[:：]*\s*(?P<v>.*?)\s*(?=联系电话|电话|$)")
+CONTACT_NAME = re.compile(
+    r"(?:联系人(?:姓名)?|填表人|项目经办人)\s*[:：]*\s*(?P<v>.*?)\s*(?=联系电话|电话|$)"
+)
 CONTACT_PHONE = re.compile(r"(?:联系电话|电话|联系方式)\s*[:：]*\s*(?P<v>.*?)\s*$")

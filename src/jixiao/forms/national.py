@@ -847,13 +847,26 @@ def build(seg: Segment, file: str, path: str | None = None) -> list[TargetTable]
     ]
 
 
+def _flat_fields(tcols: dict[str, int], head: _Header) -> tuple[str, ...]:
+    """A flat table's fields: its columns and the labelled rows above them."""
+    seen = set(tcols) | head.seen
+    if "goal.overall" in seen:
+        seen.add("goal")  # 实施期绩效目标 stands for the goal where no 年度目标 column is
+    if any(k.startswith("funds.") for k in seen):
+        seen.add("funds.total")
+    return tuple(sorted(seen))
+
+
 def _form_fields(head: _Header, contact: Contact) -> tuple[str, ...]:
     """The fields this form has a place for (evaluation.md §2: rules follow the form)."""
     seen = set(head.seen)
     if head.budget is not None or any(k.startswith("funds.") for k in seen):
         seen.add("funds.total")
-    if contact.name or contact.phone:
-        seen.update(("contact.name", "contact.phone"))  # written under the table, as a note
+    # Written under the table as a note ("联系人：… 电话：…"): the form has what was written.
+    if contact.name:
+        seen.add("contact.name")
+    if contact.phone:
+        seen.add("contact.phone")
     return tuple(sorted(seen))
 
 
@@ -1000,4 +1013,5 @@ def _flat(
             layout="flat",
             form="目标表",
             warnings=(),
+            form_fields=_flat_fields(tcols, head),
         )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from ..classify import normalize_level1, normalize_level2
 from ..model import Indicator, TargetTable, json_number
 from ..values import shown_target
 
@@ -57,6 +58,18 @@ def form_has(table: TargetTable, field: str) -> bool:
     table without 年度目标. Where the reader recorded no form fields, every one is assumed.
     """
     return table.form_fields is None or field in table.form_fields
+
+
+def own_tree(table: TargetTable) -> bool:
+    """The form files indicators under first levels of its own (实施效果, 过程管理, 制度指标),
+    outside the 产出/效益/满意度 tree: the 50/30/10 split says nothing about it."""
+    return any(
+        i.level1
+        and i.level1.strip()
+        and normalize_level1(i.level1) is None
+        and normalize_level2(i.level2) is None
+        for i in table.indicators
+    )
 
 
 def has_points(table: TargetTable) -> bool:

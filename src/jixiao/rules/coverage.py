@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from ..classify import COST_L1, OUTCOME, OUTPUT, SATISFACTION, Classification
 from ..model import TargetTable
 from .base import Context, Finding, rule
-from .common import fmt, has_points
+from .common import fmt, has_points, own_tree
 
 
 def _first(c: Classification) -> str:
@@ -39,6 +39,8 @@ def satisfaction(table: TargetTable, ctx: Context) -> Iterator[Finding]:
     """At least one 满意度指标."""
     if not table.indicators:
         return
+    if any("满意" in i.name for i in table.indicators):
+        return  # a satisfaction indicator filed under another level is still there
     if all(_first(c) != SATISFACTION for c in ctx.levels(table)):
         yield ctx.finding(table, "indicators", "绩效指标中没有满意度指标。")
 
@@ -58,6 +60,8 @@ def split(table: TargetTable, ctx: Context) -> Iterator[Finding]:
     """The 90 points are split near 50/30/10 between 产出, 效益 and 满意度."""
     if not has_points(table):
         return  # a form without 分值: scores.no_points says so once
+    if table.form == "部门整体" or own_tree(table):
+        return  # whole-year indicators (预算执行率 …), or a tree of its own: no 50/30/10
 
     got = {OUTPUT: 0.0, OUTCOME: 0.0, SATISFACTION: 0.0}
     for ind, c in zip(table.indicators, ctx.levels(table), strict=True):

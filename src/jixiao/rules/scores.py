@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from ..model import TargetTable
 from .base import Context, Finding, ParamValue, rule
-from .common import district_form, fmt, form_has, has_points
+from .common import district_form, fmt, form_has, has_points, own_tree
 
 _PARAMS: dict[str, tuple[ParamValue, str]] = {
     "indicator_total": (90, "指标分值应有的合计"),
@@ -99,9 +99,15 @@ def no_points(table: TargetTable, ctx: Context) -> Iterator[Finding]:
 
     Its points are set at self-evaluation by the default split (evaluation.md §4).
     """
-    if table.indicators and not has_points(table):
-        yield ctx.finding(
-            table,
-            "indicators",
-            "本表没有分值列：自评时按一级指标默认分值分配（产出 50、效益 30、满意度 10 分）。",
-        )
+    if not table.indicators or has_points(table):
+        return
+    if own_tree(table):
+        message = "本表没有分值列，指标也不按产出/效益/满意度分级：自评前须另定各指标分值。"
+    else:
+        split = ctx.scoring.default_points if ctx.scoring else _DEFAULT_SPLIT
+        parts = "、".join(f"{k.removesuffix('指标')} {fmt(v)}" for k, v in split.items())
+        message = f"本表没有分值列：自评时按一级指标默认分值分配（{parts} 分）。"
+    yield ctx.finding(table, "indicators", message)
+
+
+_DEFAULT_SPLIT = {"产出指标": 50.0, "效益指标": 30.0, "满意度指标": 10.0}
