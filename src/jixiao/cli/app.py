@@ -19,7 +19,7 @@ from rich.markup import escape
 from typer.core import TyperGroup
 
 from .. import service
-from ..errors import JixiaoError
+from ..errors import JixiaoError, os_reason
 from ..service import Store
 
 console = Console(highlight=False)
@@ -123,7 +123,7 @@ def write_output(output: Path | None, fmt: str, write: Callable[[Any], object]) 
                 write(f)
     except OSError as e:
         raise typer.BadParameter(
-            f"无法写入 {output}：{e.strerror}", param_hint="--output"
+            f"无法写入 {output}：{os_reason(e)}", param_hint="--output"
         ) from None
 
 

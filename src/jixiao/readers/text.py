@@ -111,7 +111,7 @@ def read_text(path: str) -> Document:
         with open(path, "rb") as f:
             data = f.read()
     except OSError as e:
-        raise UnreadableFile(f"无法打开：{e.strerror}", file=name) from None
+        raise UnreadableFile.of_os_error(e, file=name) from None
     if not data.strip():
         raise UnreadableFile("文件为空", file=name)
     return parse_text(decode(data, name), name, path)

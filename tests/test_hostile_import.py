@@ -1,0 +1,141 @@
+"""Faults and hostile input in the import (issue 11): never a crash, never a silent loss.
+
+Each test builds its hostile file itself, imports it in a batch with good files, and
+checks the one Chinese line naming the file, the exit status and what was stored: a
+file's failure costs that file alone.
+"""
+
+from __future__ import annotations
+
+import io
+import multiprocessing
+import os
+from pathlib import Path
+
+import openpyxl
+import pytest
+from typer.testing import CliRunner
+
+import render
+from jixiao.cli import app
+from jixiao.ingest import WORKER_DIED, import_paths
+from jixiao.readers import xlsx as xlsx_reader
+from jixiao.store import Store
+
+from .conftest import SEEDS, tables_of
+
+SEED_A = SEEDS / "000_b1cbcbfb32276fbb.txt"  # 30 tables
+SEED_B = SEEDS / "004_ba3dd06106aafdcb.txt"  # 6 tables
+
+
+def _good_files(d: Path) -> int:
+    """Four good documents of distinct content in ``d``; returns how many tables they hold."""
+    a, b = SEED_A.read_text(encoding="utf-8"), SEED_B.read_text(encoding="utf-8")
+    (d / "1_a.txt").write_text(a, encoding="utf-8")
+    (d / "2_b.txt").write_text(b, encoding="utf-8")
+    (d / "3_b_gb.txt").write_bytes(b.encode("gb18030"))
+    layouts = render.layouts(tables_of(str(SEED_B)))
+    render.write_xlsx(layouts, str(d / "4_b.xlsx"), sheet_per_table=True)
+    return 30 + 6 + 6 + 6
+
+
+def _import(args: list[str], db: Path) -> tuple[int, str]:
+    res = CliRunner().invoke(app, ["import", *args, "--db", str(db)])
+    assert "Traceback" not in res.output
+    return res.exit_code, res.output
+
+
+def _errors(output: str) -> list[str]:
+    return [line for line in output.splitlines() if line.startswith("错误")]
+
+
+# -- 1. a far cell in a workbook ---------------------------------------------------------
+
+
+def _far_xlsx(path: Path, cell: str) -> None:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws["A1"] = "项目名称"
+    ws[cell] = "x"
+    wb.save(path)
+
+
+@pytest.mark.parametrize("cell", ["XFD1048576", "XFD4000"])
+def test_far_cell_xlsx_is_refused_before_allocation_and_the_batch_goes_on(
+    tmp_path: Path, cell: str
+) -> None:
+    d = tmp_path / "批次"
+    d.mkdir()
+    tables = _good_files(d)
+    far = d / "5_far.xlsx"
+    _far_xlsx(far, cell)
+    assert far.stat().st_size < 10_000
+    code, out = _import([str(d), "--workers", "2"], tmp_path / "j.db")
+    assert code == 1
+    assert f"读取文件 5 个，导入表 {tables} 张，新导入 4 个，拒收 1 个" in out
+    rows = 1048576 if cell == "XFD1048576" else 4000
+    assert _errors(out) == [
+        f"错误 文件 {far}：工作表“Sheet”有内容的区域过大：A1 至 {cell}（{rows} 行 × 16384 列，"
+        f"上限 {xlsx_reader.MAX_CELLS} 格），疑似异常文件，请删除远处的单元格后再导入"
+    ]
+    with Store(f"sqlite:///{tmp_path / 'j.db'}") as store:
+        assert store.count() == tables
+
+
+def test_extent_is_found_from_the_cells_not_the_declared_dimension(tmp_path: Path) -> None:
+    # Cells without an r attribute follow the one before; <dimension> claims a tiny sheet.
+    sheet = (
+        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        '<dimension ref="A1:B2"/><sheetData>'
+        '<row r="2"><c t="inlineStr"><is><t>a</t></is></c><c s="1"/><c><v>1</v></c></row>'
+        '<row><c r="D900"><v>2</v></c></row>'
+        "</sheetData></worksheet>"
+    )
+    ext = xlsx_reader.used_extent(io.BytesIO(sheet.encode()))
+    assert ext == xlsx_reader.Extent(top=1, left=0, bottom=899, right=3, cells=3)
+    assert xlsx_reader.used_extent(io.BytesIO(b"<worksheet><sheetData/></worksheet>")) is None
+
+
+# -- 1. a worker process that dies -------------------------------------------------------
+
+
+@pytest.mark.skipif(
+    multiprocessing.get_start_method() != "fork",
+    reason="the dying reader is patched in the parent and inherited by forked workers",
+)
+def test_a_dying_worker_costs_its_file_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from jixiao import readers
+
+    real = readers.READERS[".txt"]
+
+    def dying(path: str) -> readers.Document:
+        if "die" in os.path.basename(path):
+            os._exit(137)  # as the kernel's out-of-memory killer would end it
+        return real(path)
+
+    monkeypatch.setitem(readers.READERS, ".txt", dying)
+    d = tmp_path / "batch"
+    d.mkdir()
+    tables = _good_files(d)
+    (d / "0_die.txt").write_text("项目名称\t会死\n", encoding="utf-8")
+    (d / "9_die.txt").write_text("项目名称\t也会死\n", encoding="utf-8")
+    store = Store(f"sqlite:///{tmp_path / 'j.db'}")
+    report = import_paths([str(d)], store, workers=2)
+    status = {f.name: f.status for f in report.files}
+    assert status == {
+        "0_die.txt": "refused",
+        "1_a.txt": "imported",
+        "2_b.txt": "imported",
+        "3_b_gb.txt": "imported",
+        "4_b.xlsx": "imported",
+        "9_die.txt": "refused",
+    }
+    assert report.errors == [
+        f"文件 {d / '0_die.txt'}：{WORKER_DIED}",
+        f"文件 {d / '9_die.txt'}：{WORKER_DIED}",
+    ]
+    assert store.count() == tables
+    store.close()
