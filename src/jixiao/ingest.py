@@ -250,7 +250,10 @@ def parse_file(path: str) -> ParsedFile:
     try:
         doc = read_document(path)
         tables: list[TargetTable] = []
-        findings: list[Finding] = []
+        findings = [
+            Finding("import.read", Severity.WARNING, Location(file=path), None, note)
+            for note in doc.notes
+        ]
         for item in read_tables(doc):
             if isinstance(item, InputError):
                 item.file = path
