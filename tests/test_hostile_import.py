@@ -139,3 +139,77 @@ def test_a_dying_worker_costs_its_file_alone(
     ]
     assert store.count() == tables
     store.close()
+
+
+# -- 3. walking folders ------------------------------------------------------------------
+
+
+def _deny(monkeypatch: pytest.MonkeyPatch, folder: Path) -> None:
+    """Make ``folder`` unlistable: chmod 000, or (as root, whom chmod does not stop) a patch."""
+    if os.geteuid() != 0:
+        folder.chmod(0)
+        return
+    real = os.scandir
+
+    def scandir(path: str) -> object:
+        if os.path.abspath(path) == str(folder):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+
+
+def test_walk_lists_what_it_skips_and_follows_a_linked_folder_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    d = tmp_path / "批次"
+    (d / "locked").mkdir(parents=True)
+    outside = tmp_path / "别处"
+    outside.mkdir()
+    tables = _good_files(outside)
+    (d / "linked").symlink_to(outside, target_is_directory=True)
+    (outside / "loop").symlink_to(d, target_is_directory=True)  # back to the top
+    (d / "locked" / "x.txt").write_text(SEED_B.read_text(encoding="utf-8"), encoding="utf-8")
+    (d / "old.wps").write_bytes(b"not really a WPS file")
+    (d / "sheet.et").write_bytes(b"\x00")
+    (d / "~$lock.docx").write_bytes(b"owner")
+    _deny(monkeypatch, d / "locked")
+    try:
+        code, out = _import([str(d), "--workers", "2"], tmp_path / "j.db")
+    finally:
+        (d / "locked").chmod(0o755)
+    assert code == 1, out
+    # The .wps is read (and refused for its content), the four linked files are imported.
+    assert f"读取文件 5 个，导入表 {tables} 张，新导入 4 个，拒收 1 个，跳过 3 处" in out
+    errors = _errors(out)
+    assert f"错误 文件 {d / 'locked'}：无法读取文件夹（没有访问权限），其中的文件未导入" in errors
+    assert any(e.startswith(f"错误 文件 {d / 'old.wps'}：") for e in errors)
+    assert len(errors) == 2
+    hints = [line for line in out.splitlines() if line.startswith("提示")]
+    assert hints == [
+        f"提示 文件 {d / 'sheet.et'}：未读取：WPS 表格文件，请另存为 .xlsx",
+        f"提示 文件 {d / 'linked' / 'loop'}：未重复读取：指向已读取的文件夹 {d}（符号链接）",
+    ]
+    with Store(f"sqlite:///{tmp_path / 'j.db'}") as store:
+        assert store.count() == tables
+        paths = {doc.path for doc in store.documents()}
+    good = ("1_a.txt", "2_b.txt", "3_b_gb.txt", "4_b.xlsx")
+    assert paths == {str(d / "linked" / f) for f in good}
+
+
+def test_os_errors_are_chinese_and_name_the_path_as_given(tmp_path: Path) -> None:
+    d = tmp_path / "batch"
+    d.mkdir()
+    (d / "good.txt").write_text(SEED_B.read_text(encoding="utf-8"), encoding="utf-8")
+    long_name = str(d / ("长" * 300 + ".txt"))
+    code, out = _import(
+        [str(d), str(d / "missing.docx"), long_name, str(d / "dangling.txt")],
+        tmp_path / "j.db",
+    )
+    assert code == 1
+    assert "读取文件 4 个，导入表 6 张，新导入 1 个，拒收 3 个" in out
+    assert _errors(out) == [
+        f"错误 文件 {d / 'missing.docx'}：无法打开：文件或文件夹不存在",
+        f"错误 文件 {long_name}：无法打开：路径或文件名过长",
+        f"错误 文件 {d / 'dangling.txt'}：无法打开：文件或文件夹不存在",
+    ]
