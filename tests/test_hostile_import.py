@@ -7,9 +7,16 @@ file's failure costs that file alone.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import multiprocessing
 import os
+import re
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import openpyxl
@@ -213,3 +220,64 @@ def test_os_errors_are_chinese_and_name_the_path_as_given(tmp_path: Path) -> Non
         f"错误 文件 {long_name}：无法打开：路径或文件名过长",
         f"错误 文件 {d / 'dangling.txt'}：无法打开：文件或文件夹不存在",
     ]
+
+
+# -- 5. Ctrl-C ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("presses", [1, 2])
+def test_ctrl_c_stops_within_seconds_keeps_what_was_stored_and_says_so(
+    tmp_path: Path, presses: int
+) -> None:
+    d = tmp_path / "many"
+    d.mkdir()
+    seed = SEED_A.read_text(encoding="utf-8")
+    for i in range(40):
+        (d / f"{i:03d}.txt").write_text(f"副本 {i}\n{seed}", encoding="utf-8")
+    db = tmp_path / "j.db"
+    # A session of its own: the signal goes to the whole group, as a terminal sends it.
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "jixiao", "import", str(d), "--workers", "2", "--db", str(db)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while _stored(db) == 0:
+            assert proc.poll() is None, proc.communicate()
+            assert time.monotonic() < deadline
+            time.sleep(0.02)
+        for _ in range(presses):
+            os.killpg(proc.pid, signal.SIGINT)
+        sent = time.monotonic()
+        out, err = proc.communicate(timeout=10)
+        took = time.monotonic() - sent
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.communicate()
+    text = err.decode("utf-8")
+    assert proc.returncode == 130, text
+    assert took < 3
+    assert "Traceback" not in text
+    m = re.fullmatch(
+        r"已中断：已存入 (\d+) 个文件（(\d+) 张表），"
+        r"已处理 \1 个，未处理 (\d+) 个；库中共 \2 张表\n",
+        text,
+    )
+    assert m is not None, text
+    files, tables, pending = (int(g) for g in m.groups())
+    assert files >= 1 and files + pending == 40 and tables == 30 * files
+    assert _stored(db) == tables  # what the line says is what the store holds
+
+
+def _stored(db: Path) -> int:
+    """Tables in the SQLite store, read without touching the importer's transaction."""
+    if not db.exists():
+        return 0
+    try:
+        with contextlib.closing(sqlite3.connect(f"file:{db}?mode=ro", uri=True)) as conn:
+            return int(conn.execute("select count(*) from target_tables").fetchone()[0])
+    except sqlite3.Error:
+        return 0  # not created yet

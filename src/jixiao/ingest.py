@@ -402,12 +402,23 @@ def _stop(pool: ProcessPoolExecutor) -> None:
     with _sigint_ignored():
         # No public way to end busy workers; waiting for them could take minutes.
         procs = list((pool._processes or {}).values())
+        # Taken before shutdown(), which drops the pool's reference to it (see below).
+        writer = getattr(getattr(pool, "_result_queue", None), "_writer", None)
         pool.shutdown(wait=False, cancel_futures=True)
         for p in procs:
             if p.is_alive():
                 p.terminate()
         for p in procs:
-            p.join(timeout=2)
+            p.join(timeout=1)
+            if p.is_alive():
+                p.kill()
+                p.join(timeout=1)
+        # A worker ended while writing its result leaves half a message in the pipe;
+        # the pool's manager thread would wait for the rest for ever, and the
+        # interpreter joins that thread at exit (Ctrl-C twice once hung there).
+        # With every worker gone, closing our write end gives it EOF instead.
+        if writer is not None and not any(p.is_alive() for p in procs):
+            writer.close()
 
 
 @contextlib.contextmanager

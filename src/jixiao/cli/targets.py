@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import signal
+from collections.abc import Iterator
 from pathlib import Path
+from types import FrameType
 from typing import Annotated
 
 import typer
@@ -62,8 +66,11 @@ def import_cmd(
     store = open_store(db, write=True)
     given = [str(p) for p in paths]
     try:
-        report = _import_with_bar(store, given, workers, show=not quiet)
+        with _first_ctrl_c_only():
+            report = _import_with_bar(store, given, workers, show=not quiet)
     except ImportInterrupted as stop:
+        # Leaving now: a later Ctrl-C must not cut the summary or the exit short.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
         done = stop.report
         stored = sum(1 for f in done.files if f.status in ("imported", "replaced"))
         console_err.print(
@@ -94,6 +101,29 @@ def import_cmd(
         console_err.print(f"[red]错误[/red] {escape(e)}", soft_wrap=True)
     if not report.ok:
         raise typer.Exit(1)
+
+
+@contextlib.contextmanager
+def _first_ctrl_c_only() -> Iterator[None]:
+    """Ctrl-C interrupts once; pressed again while the import stops its workers, it is ignored.
+
+    A second KeyboardInterrupt landing inside the cleanup of the first would leave
+    the worker pool half stopped (and the process hanging at exit).
+    """
+    pressed = False
+
+    def handler(signum: int, frame: FrameType | None) -> None:
+        nonlocal pressed
+        if not pressed:
+            pressed = True
+            raise KeyboardInterrupt
+
+    before = signal.signal(signal.SIGINT, handler)
+    try:
+        yield
+    finally:
+        if not pressed:
+            signal.signal(signal.SIGINT, before)
 
 
 def _import_with_bar(
