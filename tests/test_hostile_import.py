@@ -281,3 +281,28 @@ def _stored(db: Path) -> int:
             return int(conn.execute("select count(*) from target_tables").fetchone()[0])
     except sqlite3.Error:
         return 0  # not created yet
+
+
+# -- 6. progress from the first second ----------------------------------------------------
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_progress_names_the_file_being_read_before_its_outcome(
+    tmp_path: Path, workers: int
+) -> None:
+    d = tmp_path / "batch"
+    d.mkdir()
+    _good_files(d)
+    events: list[tuple[str, str]] = []
+    store = Store(f"sqlite:///{tmp_path / 'j.db'}")
+    import_paths(
+        [str(d)],
+        store,
+        workers=workers,
+        reading=lambda path: events.append(("reading", os.path.basename(path))),
+        progress=lambda o: events.append(("stored", o.name)),
+    )
+    store.close()
+    names = ["1_a.txt", "2_b.txt", "3_b_gb.txt", "4_b.xlsx"]
+    # Each file is announced as the import starts waiting for it, then its outcome.
+    assert events == [(kind, n) for n in names for kind in ("reading", "stored")]

@@ -336,13 +336,13 @@ def _parsed_in_pool(
             while todo and len(running) < workers and todo[0][0] < head + _READ_AHEAD * workers:
                 i, f = todo.popleft()
                 running[pool.submit(parse_file, f)] = i
+            if reading is not None and announced != head:
+                reading(files[head])
+                announced = head
             if head in ready:
                 yield ready.pop(head)
                 head += 1
                 continue
-            if reading is not None and announced != head:
-                reading(files[head])
-                announced = head
             finished, _ = wait(running, return_when=FIRST_COMPLETED)
             suspects: list[int] = []
             for fut in finished:
