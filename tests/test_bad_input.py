@@ -44,10 +44,12 @@ def test_batch_goes_on_past_bad_files(tmp_path: Path) -> None:
     }
     assert store.count() == 12
     msgs = {f.name: f.errors[0] for f in report.files if f.errors}
-    assert msgs["b_prose.txt"].startswith("文件 b_prose.txt：未找到绩效目标表")
-    assert msgs["d_binary.txt"] == "文件 d_binary.txt：不是文本文件（含二进制内容）"
-    assert msgs["f_empty.txt"] == "文件 f_empty.txt：文件为空"
-    assert "文件 e_latin1.txt" in msgs["e_latin1.txt"]
+    # A file is named by the path as given (the folder walked, then its name).
+    d = tmp_path / "batch"
+    assert msgs["b_prose.txt"].startswith(f"文件 {d / 'b_prose.txt'}：未找到绩效目标表")
+    assert msgs["d_binary.txt"] == f"文件 {d / 'd_binary.txt'}：不是文本文件（含二进制内容）"
+    assert msgs["f_empty.txt"] == f"文件 {d / 'f_empty.txt'}：文件为空"
+    assert f"文件 {d / 'e_latin1.txt'}" in msgs["e_latin1.txt"]
 
 
 def test_truncated_table_is_named_with_table_and_line(tmp_path: Path) -> None:
@@ -60,7 +62,7 @@ def test_truncated_table_is_named_with_table_and_line(tmp_path: Path) -> None:
     assert [f.status for f in report.files] == ["imported"]
     assert report.tables == 2  # the two whole tables before the cut
     assert len(report.errors) == 1
-    assert report.errors[0].startswith("文件 cut.txt 表 3 第 ")
+    assert report.errors[0].startswith(f"文件 {p} 表 3 第 ")
     assert "中途结束" in report.errors[0]
     # The refused table is remembered: re-importing the unchanged file says it again.
     again = import_paths([str(p)], store, workers=1)

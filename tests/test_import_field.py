@@ -74,7 +74,7 @@ def test_import_reports_what_it_could_not_place_and_succeeds(tmp_path: Path) -> 
     res = CliRunner().invoke(app, ["import", str(doc), "--db", str(tmp_path / "j.db")])
     assert res.exit_code == 0, res.output
     assert "导入表 1 张" in res.output
-    assert "提示 文件 a.html 表 1 第 1 行：未能归入任何字段：已纳入三年滚动规划" in res.output
+    assert f"提示 文件 {doc} 表 1 第 1 行：未能归入任何字段：已纳入三年滚动规划" in res.output
     quiet = CliRunner().invoke(
         app,
         ["import", str(_write(tmp_path, "b.html", TABLE)), "--db", str(tmp_path / "k.db"), "-q"],

@@ -13,7 +13,7 @@ import tomllib
 from dataclasses import dataclass, field
 from typing import Any
 
-from .errors import ConfigError
+from .errors import ConfigError, os_reason
 
 DEFAULT_FILE = "jixiao.toml"
 
@@ -46,4 +46,4 @@ def load_config(path: str | None = None) -> Config:
     except tomllib.TOMLDecodeError as e:
         raise ConfigError(f"配置文件 {candidate} 格式错误：{e}") from None
     except OSError as e:
-        raise ConfigError(f"无法读取配置文件 {candidate}：{e.strerror}") from None
+        raise ConfigError(f"无法读取配置文件 {candidate}：{os_reason(e)}") from None

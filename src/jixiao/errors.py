@@ -16,6 +16,33 @@ well-read table (scores that do not add up) are findings, never exceptions.
 
 from __future__ import annotations
 
+import errno
+
+# The operating system's reasons, as a person reads them (strerror is English).
+_OS_REASONS = {
+    errno.ENOENT: "文件或文件夹不存在",
+    errno.EACCES: "没有访问权限",
+    errno.EPERM: "没有操作权限",
+    errno.EISDIR: "这是文件夹，不是文件",
+    errno.ENOTDIR: "路径中有一段不是文件夹",
+    errno.ENOSPC: "磁盘空间已满",
+    errno.ENAMETOOLONG: "路径或文件名过长",
+    errno.ELOOP: "符号链接层数过多（可能是循环链接）",
+    errno.EIO: "读写出错（磁盘或网络存储故障）",
+    errno.EMFILE: "同时打开的文件过多",
+    errno.ENOMEM: "内存不足",
+}
+
+
+def os_reason(e: OSError) -> str:
+    """An OSError's reason in Chinese; an uncommon one keeps the system's words and code."""
+    reason = _OS_REASONS.get(e.errno) if e.errno is not None else None
+    if reason is not None:
+        return reason
+    name = errno.errorcode.get(e.errno, "") if e.errno is not None else ""
+    detail = e.strerror or type(e).__name__
+    return f"系统错误（{name}：{detail}）" if name else f"系统错误（{detail}）"
+
 
 class JixiaoError(Exception):
     """Base of every error jixiao raises on purpose."""
@@ -54,6 +81,11 @@ class InputError(JixiaoError):
 
 class UnreadableFile(InputError):
     """The file cannot be opened or decoded."""
+
+    @classmethod
+    def of_os_error(cls, e: OSError, *, file: str | None) -> UnreadableFile:
+        """The one way an OSError becomes a line: ``文件 x.docx：无法打开：没有读取权限``."""
+        return cls(f"无法打开：{os_reason(e)}", file=file)
 
 
 class UnknownLayout(InputError):

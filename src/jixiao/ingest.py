@@ -8,17 +8,30 @@ disk, any database error) costs that file alone. Re-importing an unchanged file
 changes nothing; a changed file replaces what that file held before. A document is
 known by its content: the same content under a new path, the old one gone, is a
 renamed or moved file, and the store follows it there.
+
+Nothing is lost without a line. A folder that cannot be read, a symlinked folder
+met a second time and a document in a format jixiao does not read are listed
+(:attr:`ImportReport.skipped`); a file whose parsing process dies (out of memory,
+killed) is that file's refusal, and the batch goes on in a fresh process pool.
+Messages name a file by the path as given (``批次/a.docx``), not its base name.
+Ctrl-C stops the batch: what was stored stays, the rest is counted, no traceback
+(:class:`ImportInterrupted`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
-from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+import signal
+import threading
+from collections import deque
+from collections.abc import Callable, Generator, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 
-from .errors import InputError, StoreError, UnreadableFile
+from .errors import InputError, StoreError, UnreadableFile, os_reason
 from .findings import Finding, Location, Severity
 from .forms import read_tables
 from .model import TargetTable
@@ -54,6 +67,8 @@ class ImportReport:
     """导入报告: the outcome of every file of a batch."""
 
     files: list[FileOutcome] = field(default_factory=list)
+    # Paths found but not read (an unreadable folder, a format jixiao does not read).
+    skipped: list[Finding] = field(default_factory=list)
 
     @property
     def tables(self) -> int:
@@ -61,11 +76,13 @@ class ImportReport:
 
     @property
     def errors(self) -> list[str]:
-        return [e for f in self.files for e in f.errors]
+        skipped = [s.line() for s in self.skipped if s.severity is Severity.ERROR]
+        return skipped + [e for f in self.files for e in f.errors]
 
     @property
     def warnings(self) -> list[str]:
-        return [w for f in self.files for w in f.warnings]
+        skipped = [s.line() for s in self.skipped if s.severity is not Severity.ERROR]
+        return skipped + [w for f in self.files for w in f.warnings]
 
     def count(self, status: str) -> int:
         return sum(1 for f in self.files if f.status == status)
@@ -75,19 +92,131 @@ class ImportReport:
         return not self.errors
 
 
-def find_files(paths: Iterable[str]) -> list[str]:
-    """Files named directly are taken as they are; folders are walked for known suffixes."""
-    out: list[str] = []
+class ImportInterrupted(KeyboardInterrupt):
+    """Ctrl-C during an import: what was stored so far, and how many files were not reached."""
+
+    def __init__(self, report: ImportReport, pending: int) -> None:
+        super().__init__()
+        self.report = report
+        self.pending = pending
+
+
+# -- finding the documents --------------------------------------------------------------
+
+# Formats that hold tables but that jixiao does not read: listed, with what to do instead.
+_OTHER_FORMATS = {
+    ".et": "WPS 表格文件，请另存为 .xlsx",
+    ".ett": "WPS 表格模板，请另存为 .xlsx",
+    ".xlsb": "Excel 二进制工作簿，请另存为 .xlsx",
+    ".ods": "OpenDocument 表格，请另存为 .xlsx",
+    ".odt": "OpenDocument 文档，请另存为 .docx",
+    ".rtf": "RTF 文档，请另存为 .docx",
+    ".docm": "含宏的 Word 文档，请另存为 .docx",
+    ".dotx": "Word 模板，请另存为 .docx",
+    ".dot": "Word 模板，请另存为 .docx",
+    ".wpt": "WPS 文字模板，请另存为 .docx",
+    ".zip": "压缩包不会自动解开，请解压后导入",
+    ".rar": "压缩包不会自动解开，请解压后导入",
+    ".7z": "压缩包不会自动解开，请解压后导入",
+}
+
+
+@dataclass(slots=True)
+class FoundFiles:
+    """The documents under some files and folders, and what was passed over and why."""
+
+    files: list[str] = field(default_factory=list)
+    skipped: list[Finding] = field(default_factory=list)
+
+    def skip(self, path: str, severity: Severity, message: str) -> None:
+        self.skipped.append(Finding("import.skipped", severity, Location(file=path), None, message))
+
+
+def walk_paths(paths: Iterable[str]) -> FoundFiles:
+    """Files named directly are taken as they are; folders are walked for known suffixes.
+
+    Walking, in order (a folder's files by name, then its subfolders by name):
+
+    - hidden entries (``.git``, ``.DS_Store``) and Office's lock files (``~$a.docx``,
+      a few bytes naming who has the document open) are not documents: passed over;
+    - a document in a format jixiao reads (:data:`READERS`) is taken;
+    - a document that holds tables in a format jixiao does not read (``.et``,
+      ``.xlsb``, ``.zip`` …) is listed as a warning saying what to do;
+    - a symlinked folder is followed, once: a folder reached a second time (a
+      link loop, or two links to one folder) is listed as a warning, not re-read;
+    - a folder that cannot be listed (no permission, I/O error) is an error: files
+      in it could hold tables, and the import must not look complete.
+    """
+    found = FoundFiles()
+    seen: set[tuple[int, int]] = set()
     for p in paths:
         if os.path.isdir(p):
-            for root, dirs, files in os.walk(p):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                for f in sorted(files):
-                    if not f.startswith((".", "~$")) and os.path.splitext(f)[1].lower() in READERS:
-                        out.append(os.path.join(root, f))
+            _walk(p, found, seen)
         else:
-            out.append(p)
-    return out
+            found.files.append(p)
+    return found
+
+
+def find_files(paths: Iterable[str]) -> list[str]:
+    """The documents an import of these files and folders reads, in order."""
+    return walk_paths(paths).files
+
+
+def _walk(top: str, found: FoundFiles, seen: set[tuple[int, int]]) -> None:
+    stack = [top]
+    with contextlib.suppress(OSError):
+        st = os.stat(top)
+        seen.add((st.st_dev, st.st_ino))
+    while stack:
+        folder = stack.pop()
+        try:
+            with os.scandir(folder) as it:
+                entries = sorted(it, key=lambda e: e.name)
+        except OSError as e:
+            found.skip(folder, Severity.ERROR, _unlisted(e))
+            continue
+        subfolders: list[str] = []
+        for entry in entries:
+            if entry.name.startswith((".", "~$")):
+                continue
+            path = os.path.join(folder, entry.name)
+            if _is_dir(entry):
+                subfolders.append(path)
+                continue
+            suffix = os.path.splitext(entry.name)[1].lower()
+            if suffix in READERS:
+                found.files.append(path)
+            elif suffix in _OTHER_FORMATS:
+                found.skip(path, Severity.WARNING, f"未读取：{_OTHER_FORMATS[suffix]}")
+        accepted: list[str] = []
+        for sub in subfolders:
+            try:
+                st = os.stat(sub)
+            except OSError as e:
+                found.skip(sub, Severity.ERROR, _unlisted(e))
+                continue
+            key = (st.st_dev, st.st_ino)
+            if key in seen:
+                found.skip(
+                    sub,
+                    Severity.WARNING,
+                    f"未重复读取：指向已读取的文件夹 {os.path.realpath(sub)}（符号链接）",
+                )
+                continue
+            seen.add(key)
+            accepted.append(sub)
+        stack.extend(reversed(accepted))  # popped in name order
+
+
+def _unlisted(e: OSError) -> str:
+    return f"无法读取文件夹（{os_reason(e)}），其中的文件未导入"
+
+
+def _is_dir(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_dir()  # follows a symlink: a linked folder is walked (once)
+    except OSError:
+        return False
 
 
 @dataclass(slots=True)
@@ -105,7 +234,10 @@ class ParsedFile:
 
 
 def parse_file(path: str) -> ParsedFile:
-    """Read one file into tables; errors are collected, never raised."""
+    """Read one file into tables; errors are collected, never raised.
+
+    Every finding names the file by ``path`` as given (a reader knows only its base name).
+    """
     name = os.path.basename(path)
     apath = os.path.abspath(path)
     try:
@@ -116,46 +248,195 @@ def parse_file(path: str) -> ParsedFile:
             while chunk := f.read(1 << 20):
                 digest.update(chunk)
     except OSError as e:
-        err = UnreadableFile(f"无法打开：{e.strerror}", file=name)
-        return ParsedFile(apath, name, "", "", 0, [], [Finding.of_input_error(err)], True)
+        return _refused(path, UnreadableFile.of_os_error(e, file=path))
     except UnreadableFile as e:
-        return ParsedFile(apath, name, "", "", 0, [], [Finding.of_input_error(e)], True)
+        return _refused(path, e)
     sha = digest.hexdigest()
     try:
         doc = read_document(path)
         tables: list[TargetTable] = []
-        findings: list[Finding] = []
+        findings = [
+            Finding("import.read", Severity.WARNING, Location(file=path), None, note)
+            for note in doc.notes
+        ]
         for item in read_tables(doc):
             if isinstance(item, InputError):
+                item.file = path
                 findings.append(Finding.of_input_error(item))
             else:
                 tables.append(item)
     except InputError as e:
-        refusal = Finding.of_input_error(e.located(file=name))
-        return ParsedFile(apath, name, "", sha, size, [], [refusal], True)
+        return _refused(path, e, sha=sha, size=size)
+    except OSError as e:
+        # The file went away or became unreadable between the hash and the reader.
+        return _refused(path, UnreadableFile.of_os_error(e, file=path), sha=sha, size=size)
+    except MemoryError:
+        bad = UnreadableFile("读取时内存不足，文件过大或结构异常", file=path)
+        return _refused(path, bad, sha=sha, size=size)
+    except RecursionError:
+        bad = UnreadableFile("文件结构嵌套过深，无法读取", file=path)
+        return _refused(path, bad, sha=sha, size=size)
     except (ValueError, KeyError, IndexError, TypeError, AttributeError) as e:
         # A reader library choked on a malformed file: still one line, never a traceback.
-        bad = UnreadableFile(f"文件内容损坏或格式异常（{type(e).__name__}）", file=name)
-        return ParsedFile(apath, name, "", sha, size, [], [Finding.of_input_error(bad)], True)
+        bad = UnreadableFile(f"文件内容损坏或格式异常（{type(e).__name__}）", file=path)
+        return _refused(path, bad, sha=sha, size=size)
     for t in tables:
         src = t.source
         for w in t.warnings:
             where = Location(
-                file=name, table=src.index if src else None, line=src.first_line if src else None
+                file=path, table=src.index if src else None, line=src.first_line if src else None
             )
             findings.append(Finding("import.unplaced", Severity.WARNING, where, t.project, w))
     return ParsedFile(apath, name, doc.format, sha, size, tables, findings, not tables)
 
 
-def _parsed(files: list[str], workers: int) -> Iterator[ParsedFile]:
+def _refused(path: str, e: InputError, *, sha: str = "", size: int = 0) -> ParsedFile:
+    """A file that could not be read as a whole, with the one line that says why."""
+    e.file = path
+    name = os.path.basename(path)
+    return ParsedFile(
+        os.path.abspath(path), name, "", sha, size, [], [Finding.of_input_error(e)], True
+    )
+
+
+# -- parsing in worker processes --------------------------------------------------------
+
+# How far past the file being stored the pool may read ahead, in files per worker.
+_READ_AHEAD = 4
+WORKER_DIED = "读取此文件的进程意外退出（内存耗尽或被系统终止），此文件未导入"
+
+
+def _parsed(
+    files: list[str], workers: int, reading: Callable[[str], None] | None
+) -> Generator[ParsedFile, None, None]:
+    """Each file parsed, in the order given: in this process, or in a pool for a batch."""
     if workers <= 1 or len(files) < 4:
         for f in files:
+            if reading is not None:
+                reading(f)
             yield parse_file(f)
         return
-    # Parsing is CPU-bound and independent per file; storing stays in this process
-    # so each file is still one transaction, in the order given.
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        yield from pool.map(parse_file, files, chunksize=4)
+    yield from _parsed_in_pool(files, workers, reading)
+
+
+def _parsed_in_pool(
+    files: list[str], workers: int, reading: Callable[[str], None] | None
+) -> Iterator[ParsedFile]:
+    """Parse in worker processes, one file a task, yielding in order as results arrive.
+
+    A worker that dies breaks the whole pool, and every file in flight fails with
+    it. Those files are parsed again one by one, each in a process of its own: the
+    one that dies again is refused (:data:`WORKER_DIED`), the others are read, and
+    the batch goes on in a fresh pool. On Ctrl-C (or any exit before the end) the
+    workers are ended at once rather than left to finish the queue.
+    """
+    todo = deque(enumerate(files))
+    running: dict[Future[ParsedFile], int] = {}
+    ready: dict[int, ParsedFile] = {}
+    head = 0
+    announced = -1
+    pool = _new_pool(workers)
+    try:
+        while head < len(files):
+            while todo and len(running) < workers and todo[0][0] < head + _READ_AHEAD * workers:
+                i, f = todo.popleft()
+                running[pool.submit(parse_file, f)] = i
+            if reading is not None and announced != head:
+                reading(files[head])
+                announced = head
+            if head in ready:
+                yield ready.pop(head)
+                head += 1
+                continue
+            finished, _ = wait(running, return_when=FIRST_COMPLETED)
+            suspects: list[int] = []
+            for fut in finished:
+                i = running.pop(fut)
+                try:
+                    ready[i] = fut.result()
+                except BrokenProcessPool:
+                    suspects.append(i)
+                except Exception as e:  # parse_file never raises; a result that cannot
+                    # come back (unpicklable) still costs only its file.
+                    bad = UnreadableFile(f"读取时出现意外错误（{type(e).__name__}）", file=files[i])
+                    ready[i] = _refused(files[i], bad)
+            if suspects:
+                # The pool is broken: whatever else was in it failed too, or finished first.
+                for fut, i in running.items():
+                    try:
+                        ready[i] = fut.result()
+                    except Exception:
+                        suspects.append(i)
+                running.clear()
+                _stop(pool)
+                for i in sorted(suspects):
+                    ready[i] = _parse_alone(files[i]) if len(suspects) > 1 else _died(files[i])
+                pool = _new_pool(workers)
+    except BaseException:
+        _stop(pool)
+        raise
+    pool.shutdown()
+
+
+def _new_pool(workers: int) -> ProcessPoolExecutor:
+    return ProcessPoolExecutor(max_workers=workers, initializer=_ignore_sigint)
+
+
+def _ignore_sigint() -> None:
+    # Ctrl-C reaches the whole process group: the parent decides, workers just stop when told.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _parse_alone(path: str) -> ParsedFile:
+    """Parse one file in a process of its own, to tell the file that kills a worker."""
+    solo = _new_pool(1)
+    try:
+        return solo.submit(parse_file, path).result()
+    except BrokenProcessPool:
+        return _died(path)
+    finally:
+        _stop(solo)
+
+
+def _died(path: str) -> ParsedFile:
+    return _refused(path, UnreadableFile(WORKER_DIED, file=path))
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """End a pool now: queued files are dropped and running workers are terminated."""
+    with _sigint_ignored():
+        # No public way to end busy workers; waiting for them could take minutes.
+        procs = list((pool._processes or {}).values())
+        # Taken before shutdown(), which drops the pool's reference to it (see below).
+        writer = getattr(getattr(pool, "_result_queue", None), "_writer", None)
+        pool.shutdown(wait=False, cancel_futures=True)
+        for p in procs:
+            if p.is_alive():
+                p.terminate()
+        for p in procs:
+            p.join(timeout=1)
+            if p.is_alive():
+                p.kill()
+                p.join(timeout=1)
+        # A worker ended while writing its result leaves half a message in the pipe;
+        # the pool's manager thread would wait for the rest for ever, and the
+        # interpreter joins that thread at exit (Ctrl-C twice once hung there).
+        # With every worker gone, closing our write end gives it EOF instead.
+        if writer is not None and not any(p.is_alive() for p in procs):
+            writer.close()
+
+
+@contextlib.contextmanager
+def _sigint_ignored() -> Iterator[None]:
+    """A second Ctrl-C must not interrupt the cleanup of the first (main thread only)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    before = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, before)
 
 
 def import_paths(
@@ -164,17 +445,30 @@ def import_paths(
     *,
     workers: int | None = None,
     progress: Callable[[FileOutcome], None] | None = None,
+    reading: Callable[[str], None] | None = None,
 ) -> ImportReport:
-    """Import files and folders into the store; see the module docstring for the rules."""
-    files = find_files(paths)
+    """Import files and folders into the store; see the module docstring for the rules.
+
+    ``reading`` is told the file the import now waits for (before its outcome is
+    known), ``progress`` each file's outcome once it is stored.
+    """
+    found = walk_paths(paths)
+    files = found.files
     if workers is None:
         workers = min(os.cpu_count() or 1, 8)
-    report = ImportReport()
-    for parsed in _parsed(files, workers):
-        outcome = store_parsed(parsed, store)
-        report.files.append(outcome)
-        if progress is not None:
-            progress(outcome)
+    report = ImportReport(skipped=found.skipped)
+    parsed = _parsed(files, workers, reading)
+    try:
+        for p in parsed:
+            outcome = store_parsed(p, store)
+            report.files.append(outcome)
+            if progress is not None:
+                progress(outcome)
+    except KeyboardInterrupt:
+        parsed.close()  # ends the workers now
+        raise ImportInterrupted(report, len(files) - len(report.files)) from None
+    finally:
+        parsed.close()
     return report
 
 
@@ -242,7 +536,11 @@ def _refuse_overlong(p: ParsedFile) -> None:
 
 def read_paths(paths: Iterable[str]) -> Iterator[TargetTable | InputError]:
     """Tables of files and folders without a store (for checks on files given directly)."""
-    for f in find_files(paths):
+    found = walk_paths(paths)
+    for skipped in found.skipped:
+        if skipped.severity is Severity.ERROR:
+            yield UnreadableFile(skipped.message, file=skipped.location.file)
+    for f in found.files:
         name = os.path.basename(f)
         try:
             yield from read_tables(read_document(f))

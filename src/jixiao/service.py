@@ -28,7 +28,15 @@ from typing import IO, Any, Literal, TextIO
 
 from .config import Config
 from .errors import InputError, StoreError, UnreadableFile
-from .ingest import FileOutcome, ImportReport, find_files, parse_file, read_paths, store_parsed
+from .ingest import (
+    FileOutcome,
+    ImportInterrupted,
+    ImportReport,
+    find_files,
+    parse_file,
+    read_paths,
+    store_parsed,
+)
 from .ingest import import_paths as _import_paths
 from .model import TargetTable
 from .query import Page, TableQuery
@@ -46,7 +54,8 @@ from .store.evaluations import (
 )
 
 __all__ = [
-    "FileOutcome", "ImportReport", "Store", "StoredEvaluation", "TableSet", "classify",
+    "FileOutcome", "ImportInterrupted", "ImportReport", "Store", "StoredEvaluation", "TableSet",
+    "classify",
     "documents_in", "evaluate", "export_evaluations", "export_findings", "export_tables",
     "fails", "find_project",
     "import_paths", "import_upload", "list_evaluations", "monitor", "open_store", "output_file",
@@ -110,9 +119,13 @@ def import_paths(
     *,
     workers: int | None = None,
     progress: Callable[[FileOutcome], None] | None = None,
+    reading: Callable[[str], None] | None = None,
 ) -> ImportReport:
-    """Import files and folders; a bad file is reported and the batch goes on."""
-    return _import_paths(paths, store, workers=workers, progress=progress)
+    """Import files and folders; a bad file is reported and the batch goes on.
+
+    Ctrl-C raises :class:`ImportInterrupted` carrying the report of what was stored.
+    """
+    return _import_paths(paths, store, workers=workers, progress=progress, reading=reading)
 
 
 def import_upload(

@@ -2,19 +2,30 @@
 
 from __future__ import annotations
 
+import contextlib
+import signal
+from collections.abc import Iterator
 from pathlib import Path
+from types import FrameType
 from typing import Annotated
 
 import typer
 from rich import box
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.table import Table
 
 from .. import service
 from ..model import TargetTable, json_number
 from ..query import TableQuery
-from ..service import FileOutcome
+from ..service import FileOutcome, ImportInterrupted, ImportReport
 from .app import (
     DbOption,
     DebugOption,
@@ -52,26 +63,21 @@ def import_cmd(
     例：jixiao import samples/seeds --db jixiao.db
     """
     store = open_store(db, write=True, announce=not quiet)
-    files = service.documents_in(str(p) for p in paths)
-    show_bar = not quiet and console_err.is_terminal and len(files) > 1
-    if show_bar:
-        with Progress(
-            TextColumn("导入"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            TextColumn("{task.description}"),
-            console=console_err,
-            transient=True,
-        ) as bar:
-            task = bar.add_task("", total=len(files))
-
-            def progress(o: FileOutcome) -> None:
-                bar.update(task, advance=1, description=escape(o.name))
-
-            report = service.import_paths(store, files, workers=workers, progress=progress)
-    else:
-        report = service.import_paths(store, files, workers=workers)
+    given = [str(p) for p in paths]
+    try:
+        with _first_ctrl_c_only():
+            report = _import_with_bar(store, given, workers, show=not quiet)
+    except ImportInterrupted as stop:
+        # Leaving now: a later Ctrl-C must not cut the summary or the exit short.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        done = stop.report
+        stored = sum(1 for f in done.files if f.status in ("imported", "replaced"))
+        console_err.print(
+            f"已中断：已存入 {stored} 个文件（{done.tables} 张表），"
+            f"已处理 {len(done.files)} 个，未处理 {stop.pending} 个；库中共 {store.count()} 张表",
+            soft_wrap=True,
+        )
+        raise typer.Exit(130) from None
     if not quiet:
         parts = [f"读取文件 {len(report.files)} 个", f"导入表 {report.tables} 张"]
         for status, word in (
@@ -84,6 +90,8 @@ def import_cmd(
         ):
             if report.count(status):
                 parts.append(f"{word} {report.count(status)} 个")
+        if report.skipped:
+            parts.append(f"跳过 {len(report.skipped)} 处")
         parts.append(f"库中共 {store.count()} 张表")
         console.print("，".join(parts), soft_wrap=True)
     # One line per problem, naming file, table and line; never a traceback.
@@ -94,6 +102,64 @@ def import_cmd(
         console_err.print(f"[red]错误[/red] {escape(e)}", soft_wrap=True)
     if not report.ok:
         raise typer.Exit(1)
+
+
+@contextlib.contextmanager
+def _first_ctrl_c_only() -> Iterator[None]:
+    """Ctrl-C interrupts once; pressed again while the import stops its workers, it is ignored.
+
+    A second KeyboardInterrupt landing inside the cleanup of the first would leave
+    the worker pool half stopped (and the process hanging at exit).
+    """
+    pressed = False
+
+    def handler(signum: int, frame: FrameType | None) -> None:
+        nonlocal pressed
+        if not pressed:
+            pressed = True
+            raise KeyboardInterrupt
+
+    before = signal.signal(signal.SIGINT, handler)
+    try:
+        yield
+    finally:
+        if not pressed:
+            signal.signal(signal.SIGINT, before)
+
+
+def _import_with_bar(
+    store: service.Store, paths: list[str], workers: int | None, *, show: bool
+) -> ImportReport:
+    """The import, with a bar on a terminal that moves from the first second.
+
+    The spinner and the name of the file being read show life while a large file
+    parses; the count moves as each file is stored.
+    """
+    if not (show and console_err.is_terminal):
+        return service.import_paths(store, paths, workers=workers)
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("导入"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("{task.description}"),
+        console=console_err,
+        transient=True,
+    ) as bar:
+        task = bar.add_task("查找文件…", total=None)
+
+        def reading(path: str) -> None:
+            bar.update(task, description=f"读取 {escape(path)}")
+
+        def progress(o: FileOutcome) -> None:
+            bar.update(task, advance=1)
+
+        total = len(service.documents_in(paths))
+        bar.update(task, total=total)
+        return service.import_paths(
+            store, paths, workers=workers, progress=progress, reading=reading
+        )
 
 
 @app.command("export")

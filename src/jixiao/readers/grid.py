@@ -124,3 +124,6 @@ class Document:
     path: str
     format: str  # "text", "docx", "xlsx", "pdf", "html"
     blocks: list[Block]
+    # What the reader had to do to the file to read it (a cut last character dropped):
+    # warnings for the person importing, never silent.
+    notes: list[str] = field(default_factory=list)

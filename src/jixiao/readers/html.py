@@ -60,7 +60,7 @@ def read_html(path: str) -> Document:
         with open(path, "rb") as f:
             data = f.read()
     except OSError as e:
-        raise UnreadableFile(f"无法打开：{e.strerror}", file=name) from None
+        raise UnreadableFile.of_os_error(e, file=name) from None
     text = _decode(data, name)
     try:
         import lxml.html

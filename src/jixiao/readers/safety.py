@@ -47,7 +47,7 @@ def check_size(path: str, name: str) -> int:
     try:
         size = os.path.getsize(path)
     except OSError as e:
-        raise UnreadableFile(f"无法打开：{e.strerror}", file=name) from None
+        raise UnreadableFile.of_os_error(e, file=name) from None
     if size > MAX_FILE_BYTES:
         raise UnreadableFile(f"文件过大（{size} 字节，上限 {MAX_FILE_BYTES}）", file=name)
     return size

@@ -13,6 +13,14 @@ significant digits (``28.05``).
 
 Line numbers are the sheet's own row numbers (1-based, as Excel shows them);
 ``Grid.page`` is the 1-based sheet number.
+
+Limits before allocation. python-calamine builds a dense grid over the box from
+the first to the last cell holding a value, so one value at ``XFD1048576`` asks for
+half a terabyte and aborts the process (a Rust allocation failure cannot be
+caught). Before calamine reads a sheet, :func:`used_extent` streams the sheet's XML
+(``defusedxml``, no DTD, no entity) and finds that box from the cells themselves —
+the ``<dimension>`` element is the writer's claim and may lie or be missing — and
+a sheet whose box passes :data:`MAX_CELLS` is refused naming its far cell.
 """
 
 from __future__ import annotations
@@ -20,8 +28,13 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import os
+import posixpath
+import zipfile
 from collections.abc import Sequence
-from typing import Any
+from dataclasses import dataclass
+from typing import IO, Any
+
+import defusedxml.ElementTree as SafeET
 
 from ..errors import UnreadableFile
 from .grid import Block, Cell, Document, Grid, Paragraph
@@ -42,6 +55,8 @@ def read_xlsx(path: str) -> Document:
         check_size(path, name)  # an OLE2 file, not a zip: only the size can be checked up front
     else:
         check_ooxml(path, name, "Excel")
+    # Sheet name → its XML part, for the extent check (.xls is BIFF, not XML: see below).
+    parts = None if path.lower().endswith(".xls") else sheet_parts(path)
     try:
         import python_calamine as pc
 
@@ -53,6 +68,8 @@ def read_xlsx(path: str) -> Document:
             # A hidden sheet is a draft or lookup data nobody filed: a person reads what they see.
             if meta.visible != pc.SheetVisibleEnum.Visible:
                 continue
+            if parts is not None:
+                check_extent(path, parts, meta.name)
             sheet = wb.get_sheet_by_index(n - 1)
             if sheet.height * sheet.width > MAX_CELLS:
                 raise UnreadableFile(
@@ -68,6 +85,138 @@ def read_xlsx(path: str) -> Document:
             raise UnreadableFile("Excel 文件已加密（设有打开密码），无法读取", file=name) from None
         raise unreadable(name, "Excel", e) from None
     return Document(name=name, path=path, format="xlsx", blocks=blocks)
+
+
+@dataclass(frozen=True, slots=True)
+class Extent:
+    """The box of a sheet's cells that hold a value (0-based, inclusive), and how many."""
+
+    top: int
+    left: int
+    bottom: int
+    right: int
+    cells: int
+
+    @property
+    def area(self) -> int:
+        return (self.bottom - self.top + 1) * (self.right - self.left + 1)
+
+
+def sheet_parts(path: str) -> dict[str, str]:
+    """Each worksheet's name → its XML member, from the workbook part and its relationships.
+
+    A workbook whose parts cannot be mapped gives ``{}``: :func:`check_extent` then
+    scans every worksheet part, which refuses no less than a mapped scan would.
+    """
+    try:
+        with zipfile.ZipFile(path) as z:
+            names = set(z.namelist())
+            book = SafeET.fromstring(z.read("xl/workbook.xml"), forbid_dtd=True)
+            rels = SafeET.fromstring(z.read("xl/_rels/workbook.xml.rels"), forbid_dtd=True)
+    except Exception:
+        return {}
+    targets = {
+        r.get("Id"): r.get("Target", "") for r in rels if r.tag.rpartition("}")[2] == "Relationship"
+    }
+    out: dict[str, str] = {}
+    for el in book.iter():
+        if el.tag.rpartition("}")[2] != "sheet":
+            continue
+        rid = next((v for k, v in el.attrib.items() if k.rpartition("}")[2] == "id"), None)
+        target = targets.get(rid)
+        if not target:
+            continue
+        member = target.lstrip("/") if target.startswith("/") else posixpath.join("xl", target)
+        member = posixpath.normpath(member)
+        if member in names:
+            out[el.get("name", "")] = member
+    return out
+
+
+def check_extent(path: str, parts: dict[str, str], sheet: str) -> None:
+    """Refuse a sheet whose filled box would make calamine allocate more than MAX_CELLS cells."""
+    with zipfile.ZipFile(path) as z:
+        if sheet in parts:
+            members = [parts[sheet]]
+        else:
+            members = [
+                m for m in z.namelist() if m.startswith("xl/worksheets/") and m.endswith(".xml")
+            ]
+        for member in members:
+            with z.open(member) as f:
+                ext = used_extent(f)
+            if ext is not None and ext.area > MAX_CELLS:
+                raise UnreadableFile(
+                    f"工作表“{sheet}”有内容的区域过大：{cell_name(ext.top, ext.left)} 至 "
+                    f"{cell_name(ext.bottom, ext.right)}（{ext.bottom - ext.top + 1} 行 × "
+                    f"{ext.right - ext.left + 1} 列，上限 {MAX_CELLS} 格），"
+                    "疑似异常文件，请删除远处的单元格后再导入"
+                )
+
+
+def used_extent(stream: IO[bytes]) -> Extent | None:
+    """Stream a worksheet part and find the box of the cells holding a value (None: no value).
+
+    A cell without an ``r`` attribute follows the one before it, a row without one
+    follows the row before, as Excel reads them. Elements are cleared as the scan
+    passes, so memory stays flat however many cells the sheet has.
+    """
+    top = left = 1 << 62
+    bottom = right = -1
+    cells = 0
+    row = col = -1
+    valued = False
+    parents: list[Any] = []
+    for event, el in SafeET.iterparse(stream, events=("start", "end"), forbid_dtd=True):
+        tag = el.tag.rpartition("}")[2]
+        if event == "start":
+            parents.append(el)
+            if tag == "row":
+                r = el.get("r")
+                row = int(r) - 1 if r and r.isdigit() else row + 1
+                col = -1
+            elif tag == "c":
+                ref = el.get("r")
+                if ref:
+                    row, col = cell_position(ref, row, col)
+                else:
+                    col += 1
+                valued = False
+            elif tag in ("v", "is"):
+                valued = True
+            continue
+        parents.pop()
+        if tag == "c" and valued:
+            cells += 1
+            top, left = min(top, row), min(left, col)
+            bottom, right = max(bottom, row), max(right, col)
+        if parents:
+            parents[-1].remove(el)  # done with it: the scan keeps no tree
+    if bottom < 0:
+        return None
+    return Extent(top, left, bottom, right, cells)
+
+
+def cell_position(ref: str, row: int, col: int) -> tuple[int, int]:
+    """``"XFD1048576"`` → (1048575, 16383), 0-based; a malformed reference keeps the place."""
+    letters = ref.rstrip("0123456789")
+    digits = ref[len(letters) :]
+    if not letters.isalpha() or not letters.isascii():
+        return row, col + 1
+    c = 0
+    for ch in letters.upper():
+        c = c * 26 + ord(ch) - 64
+    return (int(digits) - 1 if digits else row), c - 1
+
+
+def cell_name(row: int, col: int) -> str:
+    """(0, 0) → ``"A1"``: the address a person finds in Excel."""
+    letters = ""
+    c = col + 1
+    while c:
+        c, rem = divmod(c - 1, 26)
+        letters = chr(65 + rem) + letters
+    return f"{letters}{row + 1}"
 
 
 def cell_text(v: Any) -> str:

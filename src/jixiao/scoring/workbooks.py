@@ -43,7 +43,7 @@ def _check_size(path: str, name: str) -> None:
     try:
         size = os.path.getsize(path)
     except OSError as e:
-        raise UnreadableFile(f"无法打开：{e.strerror}", file=name) from None
+        raise UnreadableFile.of_os_error(e, file=name) from None
     if size > MAX_FILE_BYTES:
         raise UnreadableFile(
             f"文件过大（{size // 1048576} MB，上限 {MAX_FILE_BYTES // 1048576} MB）", file=name
