@@ -118,3 +118,27 @@ def test_monitor_json(store: Store, tmp_path: Path) -> None:
     assert out[0]["execution"]["light"] == "green"
     assert out[0]["indicators"][0]["light"] == "green"
     assert res.exit_code == 0  # missing likelihoods are warnings only
+
+
+def test_text_output_shows_a_target_operator_once(tmp_path: Path) -> None:
+    # A national table whose value holds its operator (≥1200户): shown once, not "≥≥1200户".
+    page = tmp_path / "t.html"
+    page.write_text(
+        "<html><body><p>项目支出绩效目标表</p><table>"
+        "<tr><td>项目名称</td><td>危房改造</td></tr><tr><td>主管部门</td><td>住建局</td></tr>"
+        "<tr><td>一级指标</td><td>二级指标</td><td>三级指标</td><td>指标值</td></tr>"
+        "<tr><td>产出指标</td><td>数量指标</td><td>改造户数</td><td>≥1200户</td></tr>"
+        "<tr><td>满意度指标</td><td>服务对象满意度指标</td><td>农户满意度</td><td>≥90%</td></tr>"
+        "</table></body></html>",
+        encoding="utf-8",
+    )
+    db = str(tmp_path / "j.db")
+    assert runner.invoke(app, ["import", str(page), "--db", db]).exit_code == 0
+    ret = tmp_path / "r.json"
+    ret.write_text(json.dumps([{
+        "project": "危房改造", "department": "住建局", "budget": 10, "executed": 10,
+        "actuals": [{"indicator": "改造户数", "actual": 1000, "reason": "材料涨价"},
+                    {"indicator": "农户满意度", "actual": 95}],
+    }], ensure_ascii=False), encoding="utf-8")  # fmt: skip
+    res = runner.invoke(app, ["evaluate", str(ret), "--db", db], env={"COLUMNS": "200"})
+    assert "≥1200户" in res.stdout and "≥≥" not in res.stdout, res.stdout
