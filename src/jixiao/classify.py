@@ -240,6 +240,10 @@ def _classify(ind: Indicator, table: TargetTable | None) -> tuple[Classification
     """The classification and whether it rests only on a weak cue (a default)."""
     l1 = normalize_level1(ind.level1)
     l2 = normalize_level2(ind.level2)
+    if l2 is not None and ind.levels_corrected:
+        return Classification(
+            l1 or PARENT[l2], l2, True, f"审核人更正：{l1 or PARENT[l2]}/{l2}"
+        ), False
     if l2 is not None:
         if l1 is None or (l1 != PARENT[l2] and not (l1 == COST_L1 and l2 == COST)):
             # The second level is the specific one; a first level that disagrees came from

@@ -96,6 +96,8 @@ class Indicator(_Model):
     # The 指标性质 cell as written when it is a variant (``≧``, ``》``, ``\\geq``): the
     # reviewer reports it, so it is kept; not part of the interchange form.
     operator_written: str | None = None
+    # Set when a reviewer corrected this indicator's levels (审核人更正): who decided them.
+    levels_corrected: bool = False
 
 
 class Contact(_Model):

@@ -59,7 +59,9 @@ __all__ = [
     "documents_in", "evaluate", "export_evaluations", "export_findings", "export_tables",
     "fails", "find_project",
     "import_paths", "import_upload", "list_evaluations", "monitor", "open_store", "output_file",
-    "review",
+    "review", "import_uploads", "save_upload", "source_file", "documents_dir",
+    "MAX_UPLOAD_BYTES", "table_by_id", "filings_of", "table_review", "correct_levels", "overview",
+    "Overview", "LEVELS",
     "select_tables", "show_evaluation", "tables_from", "upgrade_database", "version", "where",
     "write_template",
 ]  # fmt: skip
@@ -128,29 +130,30 @@ def import_paths(
     return _import_paths(paths, store, workers=workers, progress=progress, reading=reading)
 
 
+MAX_UPLOAD_BYTES = MAX_FILE_BYTES
+
+
 def import_upload(
     store: Store, name: str, stream: IO[bytes], *, limit: int = MAX_FILE_BYTES
 ) -> ImportReport:
     """Import one uploaded document (its bytes and the name it was uploaded under).
 
     The upload is copied to a private temporary file in chunks, and refused as soon
-    as it passes ``limit``: a large upload is never held in memory whole.
+    as it passes ``limit``: a large upload is never held in memory whole. A document
+    that gives tables is kept (by content) beside the database, so that the page of a
+    table can offer its source for download.
     """
     name = os.path.basename(name.replace("\\", "/")) or "upload"
     suffix = os.path.splitext(name)[1].lower()
     report = ImportReport()
     with tempfile.TemporaryDirectory(prefix="jixiao-up-") as tmp:
         path = os.path.join(tmp, "upload" + suffix)
-        size = 0
-        with open(path, "wb") as f:
-            while chunk := stream.read(1 << 20):
-                size += len(chunk)
-                if size > limit:
-                    err = UnreadableFile(f"文件过大（超过 {limit} 字节）", file=name)
-                    refusal = Finding.of_input_error(err)
-                    report.files.append(FileOutcome(name, name, "refused", 0, [refusal]))
-                    return report
-                f.write(chunk)
+        try:
+            save_upload(stream, path, limit=limit)
+        except UnreadableFile as err:
+            refusal = Finding.of_input_error(err.located(file=name))
+            report.files.append(FileOutcome(name, name, "refused", 0, [refusal]))
+            return report
         parsed = parse_file(path)
         # The document is known by its name and content, not by the temporary path.
         parsed.name = name
@@ -162,8 +165,69 @@ def import_upload(
             if t.source is not None:
                 t.source.file = name
                 t.source.path = None
-        report.files.append(store_parsed(parsed, store))
+        outcome = store_parsed(parsed, store)
+        if parsed.tables:
+            _keep_document(store, path, parsed.sha256, suffix)
+        report.files.append(outcome)
     return report
+
+
+def import_uploads(store: Store, uploads: Sequence[tuple[str, IO[bytes]]]) -> ImportReport:
+    """Many uploads in one batch, each on its own: a bad one costs itself alone."""
+    report = ImportReport()
+    for name, stream in uploads:
+        report.files.extend(import_upload(store, name, stream).files)
+    return report
+
+
+def save_upload(stream: IO[bytes], path: str, *, limit: int = MAX_FILE_BYTES) -> int:
+    """Copy an upload to ``path`` in chunks; refused (and removed) once it passes ``limit``."""
+    size = 0
+    with open(path, "wb") as f:
+        while chunk := stream.read(1 << 20):
+            size += len(chunk)
+            if size > limit:
+                f.close()
+                os.unlink(path)
+                size_text = f"{limit >> 20} MB" if limit >= 1 << 20 else f"{limit} 字节"
+                raise UnreadableFile(f"文件过大（超过 {size_text}），未导入")
+            f.write(chunk)
+    return size
+
+
+def documents_dir(store: Store) -> str:
+    """Where uploaded documents are kept, by content: ``JIXIAO_FILES``, else beside a SQLite
+    database (``jixiao.db.files``), else ``./jixiao-files``."""
+    env = os.environ.get("JIXIAO_FILES")
+    if env:
+        return env
+    if store.url.startswith("sqlite:///") and store.url != "sqlite:///:memory:":
+        return store.url[len("sqlite:///") :] + ".files"
+    return "jixiao-files"
+
+
+def _keep_document(store: Store, path: str, sha256: str, suffix: str) -> None:
+    import shutil
+
+    folder = os.path.join(documents_dir(store), sha256[:2])
+    target = os.path.join(folder, sha256 + suffix)
+    if not os.path.exists(target):
+        os.makedirs(folder, exist_ok=True)
+        shutil.copyfile(path, target)
+
+
+def source_file(store: Store, table: TargetTable) -> str | None:
+    """The document a table was read from, if it is still to be had: the file imported
+    from this machine (unchanged), or the kept copy of an upload."""
+    src = table.source
+    doc = store.document(path=src.path) if src is not None and src.path else None
+    if doc is None:
+        return None
+    if not doc.path.startswith("upload:") and os.path.isfile(doc.path):
+        return doc.path
+    kept = os.path.join(documents_dir(store), doc.sha256[:2],
+                        doc.sha256 + os.path.splitext(doc.name)[1].lower())  # fmt: skip
+    return kept if os.path.isfile(kept) else None
 
 
 # -- tables ---------------------------------------------------------------------------
@@ -210,6 +274,114 @@ def tables_from(
         ids = [s.id for s in store.summaries(TableQuery(department=department))]
         return TableSet(list(store.tables(ids=ids)) if ids else [], [])
     return TableSet(list(store.tables()), [])
+
+
+# -- one table, for the pages and the API ---------------------------------------------
+
+
+def table_by_id(store: Store, table_id: int) -> TargetTable | None:
+    """One stored table by its number, with reviewers' corrections; None if there is none."""
+    return next(iter(store.tables(ids=[table_id])), None)
+
+
+def filings_of(store: Store, table: TargetTable, limit: int = 50) -> Page[TableSummary]:
+    """Every filing of the same project (other files, other years), by its exact name."""
+    return select_tables(store, TableQuery(project=table.project, exact_project=True,
+                                           sort="year", limit=limit))  # fmt: skip
+
+
+def table_review(store: Store, table: TargetTable, config: Any = None) -> list[Finding]:
+    """A table's findings, duplicate filings judged against the same project's filings."""
+    same = list(store.tables(project=table.project, exact=True))
+    if not any(_same_source(t, table) for t in same):
+        same.append(table)
+    return [f for f in check(same, config) if _is_of(f, table)]
+
+
+def _same_source(a: TargetTable, b: TargetTable) -> bool:
+    sa, sb = a.source, b.source
+    return sa is not None and sb is not None and (sa.file, sa.index) == (sb.file, sb.index)
+
+
+def _is_of(f: Finding, t: TargetTable) -> bool:
+    src = t.source
+    if src is None:
+        return f.project == t.project
+    return f.location.file == src.file and f.location.table == src.index
+
+
+LEVELS: dict[str, tuple[str, ...]] = {
+    "产出指标": ("数量指标", "质量指标", "时效指标", "成本指标"),
+    "效益指标": ("经济效益指标", "社会效益指标", "生态效益指标", "可持续影响指标"),
+    "满意度指标": ("服务对象满意度指标",),
+}
+
+
+def correct_levels(
+    store: Store, table_id: int, position: int, level1: str, level2: str
+) -> TargetTable:
+    """A reviewer's 一级/二级指标 for one indicator (审核人更正): stored, kept across
+    re-imports, and used by the review and the self-evaluation from then on."""
+    from .errors import JixiaoError
+
+    if level2 not in LEVELS.get(level1, ()):
+        raise JixiaoError(f"“{level1} / {level2}”不是指标体系中的一级/二级指标")
+    table = table_by_id(store, table_id)
+    if table is None:
+        raise JixiaoError(f"没有编号为 {table_id} 的目标表")
+    if not 0 <= position < len(table.indicators):
+        raise JixiaoError(f"目标表 {table_id} 没有第 {position + 1} 项指标")
+    store.correct_levels(table, table.indicators[position].name, level1, level2)
+    corrected = table_by_id(store, table_id)
+    assert corrected is not None
+    return corrected
+
+
+@dataclass(slots=True)
+class Overview:
+    """总览 of a year: tables and funds by department, findings by rule and severity,
+    stored self-evaluations by grade."""
+
+    year: int | None
+    years: list[int]
+    departments: list[tuple[str, int, float]]  # (department, tables, funds in 万元)
+    findings: list[tuple[str, str, int]]  # (rule code, severity, count), most first
+    severities: dict[str, int]
+    grades: dict[str, int]
+    tables: int
+
+
+def overview(store: Store, year: int | None = None, config: Any = None) -> Overview:
+    """The numbers of the overview page; findings are counted table by table, streamed."""
+    from collections import Counter
+
+    from .values import convert_amount
+
+    depts: dict[str, list[float]] = {}
+    for d in store.by_department(year):
+        acc = depts.setdefault(d.department, [0, 0.0])
+        acc[0] += d.tables
+        acc[1] += convert_amount(d.funds, d.unit or "万元", "万元")
+    by_rule: Counter[tuple[str, str]] = Counter()
+    severities: Counter[str] = Counter()
+    ids = [s.id for s in store.summaries(TableQuery(year=year))] if year else None
+    n = 0
+    for t in store.tables(ids=ids) if ids is None or ids else ():
+        n += 1
+        for f in check([t], config):
+            by_rule[(f.code, f.severity.value)] += 1
+            severities[f.severity.value] += 1
+    return Overview(
+        year=year,
+        years=store.years(),
+        departments=sorted(
+            ((d, int(v[0]), round(v[1], 2)) for d, v in depts.items()), key=lambda x: (-x[1], x[0])
+        ),  # fmt: skip
+        findings=[(c, s, k) for (c, s), k in by_rule.most_common()],
+        severities=dict(severities),
+        grades=store.grades(year),
+        tables=n,
+    )
 
 
 # -- review ---------------------------------------------------------------------------

@@ -15,18 +15,59 @@ plain file path for SQLite; ``JIXIAO_DB`` is used when none is given, else
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
+
+from ..model import TargetTable
+from .corrections import Corrections
 from .database import DEFAULT_DB, MIGRATIONS, Database, display_url, resolve_url
 from .documents import DocumentRecord, Documents
 from .schema import metadata
+from .stats import DepartmentCount, Stats
 from .tables import Tables, TableSummary, overlong
 
 
-class Store(Documents, Tables):
-    """存储: the facade over the store's parts — documents, tables (and, through
-    :mod:`.evaluations`, self-evaluations) — on one database."""
+class Store(Documents, Tables, Corrections, Stats):
+    """存储: the facade over the store's parts — documents, tables, reviewers' level
+    corrections (and, through :mod:`.evaluations`, self-evaluations) — on one database."""
+
+    def tables(
+        self,
+        *,
+        ids: Iterable[int] | None = None,
+        project: str | None = None,
+        exact: bool = False,
+        batch: int = 500,
+    ) -> Iterator[TargetTable]:
+        """Stored tables in document order, with reviewers' level corrections applied."""
+        read = super().tables(ids=ids, project=project, exact=exact, batch=batch)
+        return self.with_corrections(read, batch)
+
+    def tables_by_id(self, ids: Iterable[int]) -> dict[int, TargetTable]:
+        """Tables by their numbers (a page of a listing, in whatever order it is sorted)."""
+        from sqlalchemy import select
+
+        from .schema import documents, target_tables
+
+        wanted = list(ids)
+        if not wanted:
+            return {}
+        q = (
+            select(target_tables.c.id, documents.c.path, target_tables.c.idx)
+            .join(documents, documents.c.id == target_tables.c.document_id)
+            .where(target_tables.c.id.in_(wanted))
+        )
+        with self._read() as conn:
+            where = {(path, idx): tid for tid, path, idx in conn.execute(q)}
+        out = {}
+        for t in self.tables(ids=wanted):
+            src = t.source
+            tid = where.get((src.path, src.index)) if src is not None else None
+            if tid is not None:
+                out[tid] = t
+        return out
 
 
 __all__ = [
-    "DEFAULT_DB", "MIGRATIONS", "Database", "DocumentRecord", "Store", "TableSummary",
-    "display_url", "metadata", "overlong", "resolve_url",
+    "DEFAULT_DB", "MIGRATIONS", "Database", "DepartmentCount", "DocumentRecord", "Store",
+    "TableSummary", "display_url", "metadata", "overlong", "resolve_url",
 ]  # fmt: skip

@@ -205,3 +205,21 @@ def too_long(table: Table, row: dict[str, Any]) -> tuple[str, int, int] | None:
             if limit is not None and len(value) > limit:
                 return name, len(value), limit
     return None
+
+
+# 审核人更正: a reviewer's levels for an indicator, keyed by what survives a re-import
+# (department, project, year and the indicator's name), never by row ids.
+level_corrections = Table(
+    "level_corrections",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("department", String(255), nullable=False, server_default=""),
+    Column("project", String(512), nullable=False),
+    Column("year", Integer, nullable=False, server_default="0"),
+    Column("indicator", String(512), nullable=False),
+    Column("level1", String(32), nullable=False),
+    Column("level2", String(32), nullable=False),
+    Column("corrected_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("department", "project", "year", "indicator", name="uq_level_corrections_key"),
+    Index("ix_level_corrections_project", "project"),
+)
