@@ -264,13 +264,12 @@ def test_ctrl_c_stops_within_seconds_keeps_what_was_stored_and_says_so(
     # The first line names the database the command opened; the summary follows it.
     text = "".join(x for x in text.splitlines(keepends=True) if not x.startswith("数据库："))
     m = re.fullmatch(
-        r"已中断：已存入 (\d+) 个文件（(\d+) 张表），"
-        r"已处理 \1 个，未处理 (\d+) 个；库中共 \2 张表\n",
-        text,
+        r"已中断：已存入 (\d+) 个文件（(\d+) 张表），未处理 (\d+) 个；库中共 \2 张表\n", text
     )
     assert m is not None, text
     files, tables, pending = (int(g) for g in m.groups())
-    assert files >= 1 and files + pending == 40 and tables == 30 * files
+    # A file in flight when Ctrl-C came is neither stored nor counted as left.
+    assert files >= 1 and 39 <= files + pending <= 40 and tables == 30 * files
     assert _stored(db) == tables  # what the line says is what the store holds
 
 

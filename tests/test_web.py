@@ -127,7 +127,7 @@ def test_a_corrected_level_is_used_and_kept_across_reimport(
     assert levels[1]["why"].startswith("审核人更正")
     # The same document imported again (as a changed file): the correction stays.
     seed = next(p for p in SEEDS if "000_" in p.name)
-    _upload(client, (seed.name, seed.read_bytes() + "\n".encode()))
+    _upload(client, (seed.name, seed.read_bytes() + b"\n"))
     tid2 = _id_of(client, "全区安全劝导站经费")
     assert client.get(f"/api/v1/tables/{tid2}").json()["levels"][1]["level2"] == "社会效益指标"
     bad = client.post(f"/tables/{tid}/levels", headers=_token(client),

@@ -64,6 +64,9 @@ def import_cmd(
     """
     store = open_store(db, write=True, announce=not quiet)
     given = [str(p) for p in paths]
+    # Counted from the store, not the report: a file may be committed in the very moment
+    # Ctrl-C arrives, before its outcome reaches the report.
+    tables_before, files_before = store.count(), store.document_count()
     try:
         with _first_ctrl_c_only():
             report = _import_with_bar(store, given, workers, show=not quiet)
@@ -71,10 +74,12 @@ def import_cmd(
         # Leaving now: a later Ctrl-C must not cut the summary or the exit short.
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         done = stop.report
-        stored = sum(1 for f in done.files if f.status in ("imported", "replaced"))
+        reported = sum(1 for f in done.files if f.status in ("imported", "replaced"))
+        stored = max(reported, store.document_count() - files_before)
+        total = store.count()
         console_err.print(
-            f"已中断：已存入 {stored} 个文件（{done.tables} 张表），"
-            f"已处理 {len(done.files)} 个，未处理 {stop.pending} 个；库中共 {store.count()} 张表",
+            f"已中断：已存入 {stored} 个文件（{total - tables_before} 张表），"
+            f"未处理 {stop.pending} 个；库中共 {total} 张表",
             soft_wrap=True,
         )
         raise typer.Exit(130) from None

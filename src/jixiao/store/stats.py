@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 
 from .database import Database
-from .schema import evaluations, target_tables
+from .schema import documents, evaluations, target_tables
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +26,10 @@ class DepartmentCount:
 
 class Stats(Database):
     """Counts for the overview: departments, years, grades."""
+
+    def document_count(self) -> int:
+        with self._read() as conn:
+            return int(conn.execute(select(func.count()).select_from(documents)).scalar_one())
 
     def years(self) -> list[int]:
         t = target_tables.c
