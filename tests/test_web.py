@@ -97,8 +97,8 @@ def test_document_text_is_shown_as_text(client: TestClient) -> None:
     assert "&lt;p&gt;" in page or "<p>按重庆市" not in page
     # Markup in a cell is dropped and its entities unescaped, so this cell's text really
     # is "<script>alert(1)</script>打非" once read.
-    hostile = (SEEDS[1].read_text(encoding="utf-8")
-               .replace("打非专项项目", "<b>&lt;script&gt;alert(1)&lt;/script&gt;</b>打非"))  # fmt: skip
+    payload = "<b>&lt;script&gt;alert(1)&lt;/script&gt;</b>打非"
+    hostile = SEEDS[1].read_text(encoding="utf-8").replace("打非专项项目", payload)
     _upload(client, ("hostile.txt", hostile.encode("utf-8")))
     listing = client.get("/tables", params={"q": "打非"}).text
     assert "<script>alert(1)</script>" not in listing
