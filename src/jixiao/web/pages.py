@@ -72,6 +72,19 @@ _SEVERITY_WORD = {"error": "错误", "warning": "警告", "info": "提示"}
 # -- 目标表 ----------------------------------------------------------------------------
 
 
+def _year(text: str | int | None) -> int | None:
+    """A year from a form field: empty means any; anything else must be a year."""
+    if text is None or text == "":
+        return None
+    try:
+        y = int(text)
+    except ValueError:
+        raise JixiaoError(f"年度“{text}”不是年份") from None
+    if not 1900 <= y <= 2100:
+        raise JixiaoError(f"年度“{text}”不是年份")
+    return y
+
+
 def _query(
     search: str | None,
     department: str | None,
@@ -101,7 +114,7 @@ def tables_page(
     request: Request,
     q: str | None = None,
     department: str | None = None,
-    year: Annotated[int | None, Query(ge=1900, le=2100)] = None,
+    year: Annotated[str | None, Query(max_length=4)] = None,
     kind: str | None = None,
     layout: str | None = None,
     sort: str = "source",
@@ -109,7 +122,8 @@ def tables_page(
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
 ) -> Response:
     store = _store(request)
-    query = _query(q, department, year, kind, layout, sort, desc, page)
+    year_n = _year(year)
+    query = _query(q, department, year_n, kind, layout, sort, desc, page)
     result = service.select_tables(store, query)
     # The worst finding of each table on the page (its own rules; cross-table ones on its page).
     tables = store.tables_by_id(s.id for s in result.items)
@@ -122,9 +136,9 @@ def tables_page(
     pages = max(1, -(-result.total // PAGE_SIZE))
     ctx = {
         "result": result, "worst": worst, "q": q or "", "department": department or "",
-        "year": year, "kind": kind or "", "layout": layout or "", "sort": sort, "desc": desc,
+        "year": year_n, "kind": kind or "", "layout": layout or "", "sort": sort, "desc": desc,
         "page": page, "pages": pages, "years": store.years(),
-        "params": _params(q=q, department=department, year=year, kind=kind, layout=layout,
+        "params": _params(q=q, department=department, year=year_n, kind=kind, layout=layout,
                           sort=sort, desc=desc or None),
     }  # fmt: skip
     name = "_tables_rows.html" if _partial(request) else "tables.html"
@@ -143,13 +157,13 @@ def tables_download(
     fmt: str,
     q: str | None = None,
     department: str | None = None,
-    year: int | None = None,
+    year: Annotated[str | None, Query(max_length=4)] = None,
     kind: str | None = None,
     layout: str | None = None,
 ) -> Response:
     if fmt not in ("json", "csv", "xlsx"):
         raise JixiaoError("下载格式应为 json、csv 或 xlsx")
-    query = _query(q, department, year, kind, layout, "source", False, 1).model_copy(
+    query = _query(q, department, _year(year), kind, layout, "source", False, 1).model_copy(
         update={"limit": None, "offset": 0}
     )
     return _download(
@@ -286,18 +300,19 @@ def _review(
 def review_page(
     request: Request,
     department: str | None = None,
-    year: Annotated[int | None, Query(ge=1900, le=2100)] = None,
+    year: Annotated[str | None, Query(max_length=4)] = None,
     severity: str | None = None,
     rule: str | None = None,
 ) -> Response:
-    found, n, cut = _review(request, department, year, severity, rule)
+    year_n = _year(year)
+    found, n, cut = _review(request, department, year_n, severity, rule)
     codes = Counter(f.code for f in found)
     ctx = {
         "findings": found[:1000], "shown_all": len(found) <= 1000, "total": len(found),
         "tables": n, "cut": cut, "limit": REVIEW_LIMIT, "codes": sorted(codes.items()),
-        "department": department or "", "year": year, "severity": severity or "",
+        "department": department or "", "year": year_n, "severity": severity or "",
         "rule": rule or "", "years": _store(request).years(), "severity_word": _SEVERITY_WORD,
-        "params": _params(department=department, year=year, severity=severity, rule=rule),
+        "params": _params(department=department, year=year_n, severity=severity, rule=rule),
     }  # fmt: skip
     return _render(request, "review.html", ctx)
 
@@ -307,13 +322,13 @@ def review_download(
     request: Request,
     fmt: str,
     department: str | None = None,
-    year: int | None = None,
+    year: Annotated[str | None, Query(max_length=4)] = None,
     severity: str | None = None,
     rule: str | None = None,
 ) -> Response:
     if fmt not in ("json", "csv", "xlsx"):
         raise JixiaoError("下载格式应为 json、csv 或 xlsx")
-    found, _, _ = _review(request, department, year, severity, rule)
+    found, _, _ = _review(request, department, _year(year), severity, rule)
     return _download(lambda out: service.export_findings(found, fmt, out), fmt, "审核意见")  # type: ignore[arg-type]
 
 
