@@ -72,6 +72,9 @@ def test_search_filters_and_pages(client: TestClient) -> None:
     # An indicator's name finds its table (Chinese substring, no segmenter).
     r = client.get("/tables", params={"q": "劝导员数量"})
     assert "全区安全劝导站经费" in r.text
+    # Only tables with an error finding: the seeds have six errors, one in each of six tables.
+    r = client.get("/tables", params={"errors": "true"})
+    assert "共 6 张表" in r.text and "财政信息化建设经费" in r.text
     api = client.get("/api/v1/tables", params={"limit": 10, "offset": 30}).json()
     assert api["total"] == 36 and len(api["items"]) == 6 and api["offset"] == 30
     assert client.get("/api/v1/tables", params={"limit": 201}).status_code == 422

@@ -19,10 +19,10 @@ from fastapi.responses import HTMLResponse, Response
 from .. import service
 from ..classify import classify_table
 from ..errors import JixiaoError
-from ..findings import Finding
+from ..findings import Finding, Severity
 from ..model import TargetTable
-from ..query import TableQuery
-from ..store import Store
+from ..query import Page, TableQuery
+from ..store import Store, TableSummary
 
 router = APIRouter(include_in_schema=False)
 
@@ -119,30 +119,64 @@ def tables_page(
     layout: str | None = None,
     sort: str = "source",
     desc: bool = False,
+    errors: bool = False,
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
 ) -> Response:
     store = _store(request)
     year_n = _year(year)
     query = _query(q, department, year_n, kind, layout, sort, desc, page)
-    result = service.select_tables(store, query)
-    # The worst finding of each table on the page (its own rules; cross-table ones on its page).
-    tables = store.tables_by_id(s.id for s in result.items)
-    worst = {}
-    for s in result.items:
-        t = tables.get(s.id)
-        if t is not None:
-            found = service.review([t], request.app.state.config)
-            worst[s.id] = max(found, key=lambda f: f.severity.rank) if found else None
+    config = request.app.state.config
+    if errors:
+        result, worst = _with_errors(store, query, config)
+    else:
+        result = service.select_tables(store, query)
+        # The worst finding of each table on the page (its own rules).
+        worst = _worst(store, [s.id for s in result.items], config)
     pages = max(1, -(-result.total // PAGE_SIZE))
     ctx = {
         "result": result, "worst": worst, "q": q or "", "department": department or "",
         "year": year_n, "kind": kind or "", "layout": layout or "", "sort": sort, "desc": desc,
         "page": page, "pages": pages, "years": store.years(),
+        "errors": errors,
         "params": _params(q=q, department=department, year=year_n, kind=kind, layout=layout,
-                          sort=sort, desc=desc or None),
+                          sort=sort, desc=desc or None, errors=errors or None),
     }  # fmt: skip
     name = "_tables_rows.html" if _partial(request) else "tables.html"
     return _render(request, name, ctx)
+
+
+def _worst(store: Store, ids: list[int], config: Any) -> dict[int, Finding | None]:
+    tables = store.tables_by_id(ids)
+    out: dict[int, Finding | None] = {}
+    for tid in ids:
+        t = tables.get(tid)
+        if t is not None:
+            found = service.review([t], config)
+            out[tid] = max(found, key=lambda f: f.severity.rank) if found else None
+    return out
+
+
+def _with_errors(
+    store: Store, query: TableQuery, config: Any
+) -> tuple[Page[TableSummary], dict[int, Finding | None]]:
+    """The page of tables that have an error finding: selected tables are reviewed in order
+    (at most :data:`REVIEW_LIMIT`; narrow by department or year beyond that)."""
+    everything = store.summaries(query.model_copy(update={"limit": REVIEW_LIMIT, "offset": 0}))
+    hits: list[TableSummary] = []
+    worst: dict[int, Finding | None] = {}
+    for start in range(0, len(everything), 200):
+        part = everything[start : start + 200]
+        found = _worst(store, [s.id for s in part], config)
+        for s in part:
+            w = found.get(s.id)
+            if w is not None and w.severity is Severity.ERROR:
+                hits.append(s)
+                worst[s.id] = w
+    limit = query.limit or PAGE_SIZE
+    items = hits[query.offset : query.offset + limit]
+    return Page[TableSummary](items=items, total=len(hits), offset=query.offset, limit=limit), {
+        s.id: worst[s.id] for s in items
+    }
 
 
 def _params(**kw: Any) -> str:
