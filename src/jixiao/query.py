@@ -28,6 +28,10 @@ class TableQuery(BaseModel):
     kind: str | None = None
     layout: str | None = None  # "district" | "national" | "flat"
     form: str | None = None  # 目标表 | 自评表 | 部门整体
+    # Who is asking decides what they may see: only these departments (exact names), and
+    # for the public only published filings. Set by the service, never from a query string.
+    departments: tuple[str, ...] | None = None
+    published_only: bool = False
     sort: Sort = "source"
     descending: bool = False
     limit: int | None = Field(default=None, ge=1, le=10_000)

@@ -28,6 +28,7 @@ from typing import IO, Any, Literal, TextIO
 
 from .config import Config
 from .errors import InputError, StoreError, UnreadableFile
+from .findings import Location
 from .ingest import (
     FileOutcome,
     ImportInterrupted,
@@ -59,7 +60,10 @@ __all__ = [
     "documents_in", "evaluate", "export_evaluations", "export_findings", "export_tables",
     "fails", "find_project",
     "import_paths", "import_upload", "list_evaluations", "monitor", "open_store", "output_file",
-    "review", "import_uploads", "save_upload", "source_file", "documents_dir",
+    "review", "add_user", "first_admin", "set_password", "disable_user", "list_users",
+    "sign_in", "sign_out", "viewer_of", "new_api_token", "audit", "visible_query", "may_see",
+    "status_of", "step", "mark_finding", "versions", "must_change_password", "import_uploads",
+    "save_upload", "source_file", "documents_dir", "evaluate_for", "evaluation_step",
     "MAX_UPLOAD_BYTES", "table_by_id", "filings_of", "table_review", "correct_levels", "overview",
     "Overview", "LEVELS",
     "select_tables", "show_evaluation", "tables_from", "upgrade_database", "version", "where",
@@ -134,7 +138,13 @@ MAX_UPLOAD_BYTES = MAX_FILE_BYTES
 
 
 def import_upload(
-    store: Store, name: str, stream: IO[bytes], *, limit: int = MAX_FILE_BYTES
+    store: Store,
+    name: str,
+    stream: IO[bytes],
+    *,
+    limit: int = MAX_FILE_BYTES,
+    department: str | None = None,
+    actor: str | None = None,
 ) -> ImportReport:
     """Import one uploaded document (its bytes and the name it was uploaded under).
 
@@ -165,19 +175,46 @@ def import_upload(
             if t.source is not None:
                 t.source.file = name
                 t.source.path = None
+        if department is not None:
+            _only_own(parsed, name, department)
         outcome = store_parsed(parsed, store)
+        if outcome.status in ("imported", "replaced"):
+            audit(store, actor, "import", f"document:{name}",
+                  after={"tables": outcome.tables, "sha256": parsed.sha256})  # fmt: skip
         if parsed.tables:
             _keep_document(store, path, parsed.sha256, suffix)
         report.files.append(outcome)
     return report
 
 
-def import_uploads(store: Store, uploads: Sequence[tuple[str, IO[bytes]]]) -> ImportReport:
-    """Many uploads in one batch, each on its own: a bad one costs itself alone."""
+def import_uploads(
+    store: Store, uploads: Sequence[tuple[str, IO[bytes]]], *, department: str | None = None,
+    actor: str | None = None,
+) -> ImportReport:  # fmt: skip
+    """Many uploads in one batch, each on its own: a bad one costs itself alone. With a
+    ``department``, only that department's tables are taken (a 部门填报 user's upload)."""
     report = ImportReport()
     for name, stream in uploads:
-        report.files.extend(import_upload(store, name, stream).files)
+        got = import_upload(store, name, stream, department=department, actor=actor)
+        report.files.extend(got.files)
     return report
+
+
+def _only_own(parsed: Any, name: str, department: str) -> None:
+    """Tables of another department are refused by name, the rest of the file kept."""
+    kept = []
+    for t in parsed.tables:
+        if (t.department or "") == department:
+            kept.append(t)
+            continue
+        where = Location(file=name, table=t.source.index if t.source else None)
+        parsed.findings.append(Finding(
+            "import.department", Severity.ERROR, where, t.project,
+            f"表中主管部门“{t.department or '（空）'}”不是你的部门“{department}”，此表未导入",
+        ))  # fmt: skip
+    if len(kept) < len(parsed.tables):
+        parsed.tables = kept
+        parsed.fatal = parsed.fatal or not kept
 
 
 def save_upload(stream: IO[bytes], path: str, *, limit: int = MAX_FILE_BYTES) -> int:
@@ -351,20 +388,26 @@ class Overview:
     tables: int
 
 
-def overview(store: Store, year: int | None = None, config: Any = None) -> Overview:
-    """The numbers of the overview page; findings are counted table by table, streamed."""
+def overview(
+    store: Store, year: int | None = None, config: Any = None,
+    departments: tuple[str, ...] | None = None,
+) -> Overview:  # fmt: skip
+    """The numbers of the overview page (of these departments only, when given); findings
+    are counted table by table, streamed."""
     from collections import Counter
 
     from .values import convert_amount
 
     depts: dict[str, list[float]] = {}
-    for d in store.by_department(year):
+    for d in store.by_department(year, departments):
         acc = depts.setdefault(d.department, [0, 0.0])
         acc[0] += d.tables
         acc[1] += convert_amount(d.funds, d.unit or "万元", "万元")
     by_rule: Counter[tuple[str, str]] = Counter()
     severities: Counter[str] = Counter()
-    ids = [s.id for s in store.summaries(TableQuery(year=year))] if year else None
+    scoped = year is not None or departments is not None
+    q = TableQuery(year=year, departments=departments)
+    ids = [s.id for s in store.summaries(q)] if scoped else None
     n = 0
     for t in store.tables(ids=ids) if ids is None or ids else ():
         n += 1
@@ -379,9 +422,249 @@ def overview(store: Store, year: int | None = None, config: Any = None) -> Overv
         ),  # fmt: skip
         findings=[(c, s, k) for (c, s), k in by_rule.most_common()],
         severities=dict(severities),
-        grades=store.grades(year),
+        grades=store.grades(year, departments),
         tables=n,
     )
+
+
+# -- accounts and sign-in -------------------------------------------------------------
+
+SESSION_HOURS = 8
+#: Failed sign-ins allowed in :data:`LOCKOUT_MINUTES` for one user name, and from one address.
+MAX_FAILURES_NAME, MAX_FAILURES_ADDRESS, LOCKOUT_MINUTES = 5, 20, 15
+
+
+def add_user(
+    store: Store, name: str, role: str, *, department: str | None = None,
+    departments: Sequence[str] = (), password: str | None = None, actor: str | None = None,
+) -> str | None:  # fmt: skip
+    """A new user; returns the one-time password when none was given (shown once)."""
+    from .accounts import ROLES, hash_password, new_secret, weak_password
+    from .errors import JixiaoError
+
+    if role not in ROLES:
+        raise JixiaoError(f"角色应为 {'、'.join(ROLES)} 之一")
+    if role == "department" and not department:
+        raise JixiaoError("部门填报用户须指定所属部门（--department）")
+    if not name or len(name) > 64 or not name.isprintable():
+        raise JixiaoError("用户名应为 1–64 个可见字符")
+    once = None
+    if password is None:
+        once = password = new_secret()[:16]
+    elif (why := weak_password(password)) is not None:
+        raise JixiaoError(why)
+    store.add_user(name, role, hash_password(password), department=department,
+                   departments=tuple(departments), must_change=once is not None)  # fmt: skip
+    after = {"role": role, "department": department, "departments": list(departments)}
+    audit(store, actor, "user-add", f"user:{name}", after=after)
+    return once
+
+
+def first_admin(store: Store) -> str | None:
+    """At setup: an administrator ``admin`` with a one-time password, if there is no user yet."""
+    if store.user_count():
+        return None
+    return add_user(store, "admin", "admin")
+
+
+def set_password(store: Store, name: str, password: str, actor: str | None = None) -> None:
+    from .accounts import hash_password, weak_password
+    from .errors import JixiaoError
+
+    if (why := weak_password(password)) is not None:
+        raise JixiaoError(why)
+    store.set_password(name, hash_password(password))
+    audit(store, actor or name, "password", f"user:{name}")
+
+
+def disable_user(store: Store, name: str, actor: str | None = None) -> None:
+    store.set_disabled(name, True)
+    audit(store, actor, "user-disable", f"user:{name}")
+
+
+def list_users(store: Store) -> list[Any]:
+    return store.users()
+
+
+def sign_in(store: Store, name: str, password: str, address: str) -> str:
+    """A new session for a user whose password matches; its cookie value (kept hashed).
+
+    Refused, with the same words whether the name exists or not, after too many failures
+    for the name or from the address in the last :data:`LOCKOUT_MINUTES` minutes.
+    """
+    from datetime import UTC, datetime, timedelta
+
+    from .accounts import new_secret, password_matches, secret_hash
+    from .errors import JixiaoError
+
+    since = datetime.now(UTC) - timedelta(minutes=LOCKOUT_MINUTES)
+    if (store.failures_since(name, "", since) >= MAX_FAILURES_NAME
+            or store.failures_since("", address, since) >= MAX_FAILURES_ADDRESS):  # fmt: skip
+        audit(store, None, "sign-in-refused", f"user:{name}", detail=address)
+        raise JixiaoError(f"登录失败次数过多，请 {LOCKOUT_MINUTES} 分钟后再试")
+    stored = store.password_hash(name)
+    if stored is None or not password_matches(stored, password):
+        store.note_failure(name, address)
+        audit(store, None, "sign-in-failed", f"user:{name}", detail=address)
+        raise JixiaoError("用户名或密码不对")
+    token = new_secret()
+    store.open_session(name, secret_hash(token), timedelta(hours=SESSION_HOURS))
+    audit(store, name, "sign-in", f"user:{name}", detail=address)
+    return token
+
+
+def sign_out(store: Store, token: str) -> None:
+    from .accounts import secret_hash
+
+    user = store.session_user(secret_hash(token))
+    store.close_session(secret_hash(token))
+    if user is not None:
+        audit(store, user.name, "sign-out", f"user:{user.name}")
+
+
+def viewer_of(store: Store, *, session: str | None = None, token: str | None = None) -> Any:
+    """Who a request is from: a session cookie, an API token, else the public."""
+    from .accounts import PUBLIC, secret_hash
+
+    user = None
+    if session:
+        user = store.session_user(secret_hash(session))
+    if user is None and token:
+        user = store.token_user(secret_hash(token))
+    return PUBLIC if user is None else user.viewer()
+
+
+def must_change_password(store: Store, name: str) -> bool:
+    u = store.user(name)
+    return bool(u and u.must_change)
+
+
+def new_api_token(store: Store, name: str, label: str) -> str:
+    """An API token for a user's scripts: shown once, kept hashed, revocable."""
+    from .accounts import new_secret, secret_hash
+
+    token = new_secret()
+    store.add_token(name, label, secret_hash(token))
+    audit(store, name, "token-add", f"user:{name}", detail=label)
+    return token
+
+
+def audit(
+    store: Store, actor: str | None, action: str, subject: str | None = None, *,
+    before: Any = None, after: Any = None, detail: str | None = None,
+) -> None:  # fmt: skip
+    """One entry of the audit trail (审计记录) for a step someone took."""
+    record = getattr(store, "record", None)
+    if record is not None:
+        record(actor=actor, action=action, subject=subject, before=before, after=after,
+               detail=detail)  # fmt: skip
+
+
+# -- the workflow ----------------------------------------------------------------------
+
+
+def visible_query(viewer: Any, query: TableQuery) -> TableQuery:
+    """The query narrowed to what this viewer may see."""
+    if viewer.public:
+        return query.model_copy(update={"published_only": True})
+    scope = viewer.scope()
+    return query if scope is None else query.model_copy(update={"departments": tuple(scope)})
+
+
+def may_see(store: Store, viewer: Any, table: TargetTable) -> bool:
+    from .store.workflow import PUBLISHED, key_of
+
+    if viewer.public:
+        return store.statuses([key_of(table)])[key_of(table)] == PUBLISHED
+    return bool(viewer.sees(table.department))
+
+
+def status_of(store: Store, table: TargetTable) -> str:
+    from .store.workflow import key_of
+
+    return store.statuses([key_of(table)])[key_of(table)]
+
+
+_STEPS: dict[str, tuple[tuple[str, ...], str, str]] = {
+    # action: (from statuses, to status, who: "files" | "reviews")
+    "submit": (("草稿", "已退回"), "已提交", "files"),
+    "return": (("已提交",), "已退回", "reviews"),
+    "approve": (("已提交",), "已批准", "reviews"),
+    "publish": (("已批准",), "已公开", "reviews"),
+}
+
+
+_STEP_WORDS = {"submit": "提交", "return": "退回", "approve": "批准", "publish": "公开"}
+
+
+def step(
+    store: Store,
+    viewer: Any,
+    table_id: int,
+    action: str,
+    comments: Sequence[tuple[str | None, str]] = (),
+) -> str:
+    """Move a table's filing one step (提交, 退回 with comments, 批准, 公开); its new status."""
+    from .errors import JixiaoError
+    from .store.workflow import key_of
+
+    table = table_by_id(store, table_id)
+    if table is None or not may_see(store, viewer, table):
+        raise JixiaoError(f"没有编号为 {table_id} 的目标表")
+    if action not in _STEPS:
+        raise JixiaoError(f"没有“{action}”这一步")
+    sources, target, who = _STEPS[action]
+    allowed = (
+        viewer.files_for(table.department) if who == "files" else viewer.reviews(table.department)
+    )
+    if not allowed:
+        raise JixiaoError("没有权限做这一步")
+    now = status_of(store, table)
+    if now not in sources:
+        raise JixiaoError(f"目标表现为“{now}”，不能{_STEP_WORDS[action]}")
+    if action == "return" and not any(text.strip() for _, text in comments):
+        raise JixiaoError("退回时请写明意见")
+    fid = store.set_status(key_of(table), target, viewer.name)
+    for field, text in comments:
+        if text.strip():
+            store.add_comment(fid, field, text.strip(), viewer.name)
+    audit(store, viewer.name, action, f"table:{table_id}", before={"status": now},
+          after={"status": target, "comments": [c for _, c in comments if c.strip()]})  # fmt: skip
+    return target
+
+
+def mark_finding(
+    store: Store, viewer: Any, table_id: int, code: str, field: str | None, mark: str,
+    reason: str | None,
+) -> None:  # fmt: skip
+    """A reviewer's 采纳 (the department must fix it) or 不采纳 (with a reason)."""
+    from .errors import JixiaoError
+    from .store.workflow import key_of
+
+    table = table_by_id(store, table_id)
+    if table is None or not viewer.reviews(table.department):
+        raise JixiaoError("没有权限标注这条审核意见")
+    if mark not in ("采纳", "不采纳"):
+        raise JixiaoError("标注应为 采纳 或 不采纳")
+    if mark == "不采纳" and not (reason or "").strip():
+        raise JixiaoError("不采纳须写明理由")
+    fid = store.filing_id(key_of(table)) or store.set_status(
+        key_of(table), status_of(store, table), viewer.name
+    )
+    store.mark_finding(fid, code, field, mark, (reason or "").strip() or None, viewer.name)
+    audit(store, viewer.name, "mark-finding", f"table:{table_id}",
+          after={"code": code, "field": field, "mark": mark, "reason": reason})  # fmt: skip
+
+
+def versions(store: Store, table: TargetTable) -> list[tuple[int, TargetTable]]:
+    """Every stored version of a table's filing (same department, project, year), oldest first."""
+    from .store.workflow import key_of
+
+    page = select_tables(store, TableQuery(project=table.project, exact_project=True, limit=200))
+    ids = [s.id for s in page.items]
+    found = store.tables_by_id(ids)
+    same = [(i, t) for i, t in found.items() if key_of(t) == key_of(table)]
+    return sorted(same)
 
 
 # -- review ---------------------------------------------------------------------------
@@ -459,6 +742,51 @@ def evaluate(store: Store, files: Sequence[str], settings: Any, *, save: bool = 
         for s in run.scored:
             save_evaluation(store, *_evaluation_rows(s.evaluation, s.table))
     return run
+
+
+def evaluate_for(store: Store, viewer: Any, files: Sequence[str], settings: Any) -> Any:
+    """Score returns and store those the viewer may file (a department's own projects): each
+    stored one is 已提交, for its reviewer to 复核 and 确认."""
+    run = evaluate(store, files, settings, save=False)
+    kept = []
+    for s in run.scored:
+        if viewer.files_for(s.table.department):
+            eid = save_evaluation(store, *_evaluation_rows(s.evaluation, s.table))
+            store.set_evaluation_status(eid, "已提交", viewer.name)
+            audit(store, viewer.name, "selfeval-submit", f"evaluation:{eid}",
+                  after={"project": s.table.project, "total": s.evaluation.total,
+                         "grade": s.evaluation.grade})  # fmt: skip
+            kept.append(s)
+        else:
+            where = Location(file=s.evaluation.project)
+            refusal = "不是你部门的项目，自评未保存"
+            run.problems.append(
+                Finding("selfeval.not-yours", Severity.ERROR, where, s.table.project, refusal)
+            )
+    run.scored = kept
+    return run
+
+
+_EVAL_STEPS = {"review": ("已提交", "已复核"), "confirm": ("已复核", "已确认")}
+
+
+def evaluation_step(store: Store, viewer: Any, evaluation_id: int, action: str) -> str:
+    """A reviewer's 复核 (review) or 确认 (confirm) of a stored self-evaluation."""
+    from .errors import JixiaoError
+
+    record = next((r for r in list_evaluations(store) if r.id == evaluation_id), None)
+    if record is None or not viewer.reviews(record.department):
+        raise JixiaoError("没有权限复核这份自评")
+    if action not in _EVAL_STEPS:
+        raise JixiaoError(f"没有“{action}”这一步")
+    want, to = _EVAL_STEPS[action]
+    now = store.evaluation_status(evaluation_id) or "已提交"
+    if now != want:
+        raise JixiaoError(f"这份自评现为“{now}”，不能{'复核' if action == 'review' else '确认'}")
+    store.set_evaluation_status(evaluation_id, to, viewer.name)
+    audit(store, viewer.name, f"selfeval-{action}", f"evaluation:{evaluation_id}",
+          before={"status": now}, after={"status": to})  # fmt: skip
+    return to
 
 
 def _evaluation_rows(ev: Any, table: TargetTable) -> tuple[dict[str, Any], list[dict[str, Any]]]:

@@ -18,15 +18,17 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from ..model import TargetTable
+from .accounts import Accounts, UserRecord
 from .corrections import Corrections
 from .database import DEFAULT_DB, MIGRATIONS, Database, display_url, resolve_url
 from .documents import DocumentRecord, Documents
 from .schema import metadata
 from .stats import DepartmentCount, Stats
 from .tables import Tables, TableSummary, overlong
+from .workflow import Workflow
 
 
-class Store(Documents, Tables, Corrections, Stats):
+class Store(Documents, Tables, Corrections, Stats, Accounts, Workflow):
     """存储: the facade over the store's parts — documents, tables, reviewers' level
     corrections (and, through :mod:`.evaluations`, self-evaluations) — on one database."""
 
@@ -69,5 +71,5 @@ class Store(Documents, Tables, Corrections, Stats):
 
 __all__ = [
     "DEFAULT_DB", "MIGRATIONS", "Database", "DepartmentCount", "DocumentRecord", "Store",
-    "TableSummary", "display_url", "metadata", "overlong", "resolve_url",
+    "TableSummary", "UserRecord", "display_url", "metadata", "overlong", "resolve_url",
 ]  # fmt: skip

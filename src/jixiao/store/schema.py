@@ -30,6 +30,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+from sqlalchemy import false as sa_false
 
 metadata = MetaData(
     naming_convention={
@@ -222,4 +223,104 @@ level_corrections = Table(
     Column("corrected_at", DateTime(timezone=True), nullable=False),
     UniqueConstraint("department", "project", "year", "indicator", name="uq_level_corrections_key"),
     Index("ix_level_corrections_project", "project"),
+)
+
+# -- accounts (用户) ------------------------------------------------------------------
+users = Table(
+    "users",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(64), nullable=False, unique=True),
+    Column("role", String(16), nullable=False),  # admin | reviewer | department
+    Column("department", String(255)),  # the one department a 部门填报 user files for
+    Column("password_hash", String(255), nullable=False),  # Argon2id, never the password
+    Column("must_change", Boolean, nullable=False, server_default=sa_false()),
+    Column("disabled", Boolean, nullable=False, server_default=sa_false()),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+# 财政审核: the departments a reviewer is assigned to.
+reviewer_departments = Table(
+    "reviewer_departments",
+    metadata,
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("department", String(255), primary_key=True),
+)
+# Server-side sessions: the cookie holds a random token, the database only its hash.
+sessions = Table(
+    "sessions",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+)
+api_tokens = Table(
+    "api_tokens",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("label", String(128), nullable=False),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("revoked_at", DateTime(timezone=True)),
+)
+# Failed sign-ins, for the rate limit (kept a day).
+sign_in_failures = Table(
+    "sign_in_failures",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(64), nullable=False),
+    Column("address", String(64), nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Index("ix_sign_in_failures_name_at", "name", "at"),
+)
+
+# -- the workflow (审批流程) ------------------------------------------------------------
+# One filing per department, project and year: its status moves 草稿 → 已提交 → 已退回 |
+# 已批准 → 已公开; its versions are the stored tables with that key, oldest first.
+filings = Table(
+    "filings",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("department", String(255), nullable=False, server_default=""),
+    Column("project", String(512), nullable=False),
+    Column("year", Integer, nullable=False, server_default="0"),
+    Column("status", String(8), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("updated_by", String(64)),
+    UniqueConstraint("department", "project", "year", name="uq_filings_key"),
+)
+# The reviewer's comments when returning a filing, per field (or per finding).
+filing_comments = Table(
+    "filing_comments",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("filing_id", Integer, ForeignKey("filings.id", ondelete="CASCADE"), nullable=False),
+    Column("field", String(128)),
+    Column("comment", Text, nullable=False),
+    Column("author", String(64), nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+)
+# 采纳 / 不采纳 of a finding, kept by what survives a re-submission (code and field).
+finding_marks = Table(
+    "finding_marks",
+    metadata,
+    Column("filing_id", Integer, ForeignKey("filings.id", ondelete="CASCADE"), primary_key=True),
+    Column("code", String(64), primary_key=True),
+    Column("field", String(128), primary_key=True, server_default=""),
+    Column("mark", String(8), nullable=False),  # 采纳 | 不采纳
+    Column("reason", Text),
+    Column("author", String(64), nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+)
+# The self-evaluation's own path: 已提交 → 已复核 → 已确认.
+evaluation_steps = Table(
+    "evaluation_steps",
+    metadata,
+    Column(
+        "evaluation_id", Integer, ForeignKey("evaluations.id", ondelete="CASCADE"), primary_key=True
+    ),  # fmt: skip
+    Column("status", String(8), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("updated_by", String(64)),
 )

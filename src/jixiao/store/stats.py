@@ -45,7 +45,9 @@ class Stats(Database):
         with self._read() as conn:
             return sorted(str(d) for d in conn.execute(q).scalars())
 
-    def by_department(self, year: int | None = None) -> list[DepartmentCount]:
+    def by_department(
+        self, year: int | None = None, departments: tuple[str, ...] | None = None
+    ) -> list[DepartmentCount]:
         """Tables and funds per department (and money unit), most tables first."""
         t = target_tables.c
         dept = func.coalesce(t.department, "（未注明部门）")
@@ -55,17 +57,23 @@ class Stats(Database):
         )
         if year is not None:
             q = q.where(t.year == year)
+        if departments is not None:
+            q = q.where(func.coalesce(t.department, "").in_(list(departments)))
         with self._read() as conn:
             rows = conn.execute(q).all()
         out = [DepartmentCount(str(d), int(n), float(s), str(u)) for d, u, n, s in rows]
         return sorted(out, key=lambda x: (-x.tables, x.department))
 
-    def grades(self, year: int | None = None) -> dict[str, int]:
+    def grades(
+        self, year: int | None = None, departments: tuple[str, ...] | None = None
+    ) -> dict[str, int]:
         """Stored self-evaluations by grade (未评级 for those without one)."""
         e = evaluations.c
         grade = func.coalesce(e.grade, "未评级")
         q = select(grade, func.count()).group_by(grade)
         if year is not None:
             q = q.where(e.year == year)
+        if departments is not None:
+            q = q.where(func.coalesce(e.department, "").in_(list(departments)))
         with self._read() as conn:
             return {str(g): int(n) for g, n in conn.execute(q).all()}

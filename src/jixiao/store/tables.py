@@ -15,7 +15,7 @@ from sqlalchemy import (
 from ..model import Contact, Funds, Indicator, PublishedSelfEvaluation, Source, TargetTable
 from ..query import TableQuery
 from .database import Database
-from .schema import documents, indicators, storable, target_tables, too_long
+from .schema import documents, filings, indicators, storable, target_tables, too_long
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,6 +170,17 @@ def _filtered(stmt: Any, q: TableQuery) -> Any:
                 in_indicator,
             )
         )
+    if q.departments is not None:
+        stmt = stmt.where(func.coalesce(t.department, "").in_(list(q.departments)))
+    if q.published_only:
+        f = filings.c
+        stmt = stmt.where(
+            select(f.id)
+            .where(f.status == "已公开", f.project == t.project,
+                   f.department == func.coalesce(t.department, ""),
+                   f.year == func.coalesce(t.year, 0))
+            .exists()
+        )  # fmt: skip
     for col, value in ((t.year, q.year), (t.kind, q.kind), (t.layout, q.layout), (t.form, q.form)):
         if value is not None:
             stmt = stmt.where(col == value)

@@ -20,6 +20,7 @@ from .. import service
 from ..classify import classify_table
 from ..query import TableQuery
 from ..store import Store
+from .auth import signed_in, viewer
 
 router = APIRouter(prefix="/api/v1", tags=["v1"])
 
@@ -40,6 +41,8 @@ class ErrorEnvelope(BaseModel):
 
 _ERRORS: dict[int | str, dict[str, Any]] = {
     400: {"model": ErrorEnvelope, "description": "请求不能完成（原因见 message）"},
+    401: {"model": ErrorEnvelope, "description": "须登录（或带 API 令牌）"},
+    403: {"model": ErrorEnvelope, "description": "没有权限"},
     404: {"model": ErrorEnvelope, "description": "没有这个对象"},
     422: {"model": ErrorEnvelope, "description": "参数不合要求"},
 }
@@ -143,7 +146,7 @@ def list_tables(
     query = TableQuery(search=q, department=department, project=project, year=year, kind=kind,
                        layout=layout, form=form, sort=sort, descending=desc, limit=limit,
                        offset=offset)  # fmt: skip
-    page = service.select_tables(_store(request), query)
+    page = service.select_tables(_store(request), service.visible_query(viewer(request), query))
     items = [TableItem.model_validate(s, from_attributes=True) for s in page.items]
     return TablePage(items=items, total=page.total, offset=offset, limit=limit)
 
@@ -153,7 +156,7 @@ def get_table(request: Request, table_id: Annotated[int, Path(ge=1, le=2**62)]) 
     """One table in the interchange form, with its levels and findings."""
     store = _store(request)
     table = service.table_by_id(store, table_id)
-    if table is None:
+    if table is None or not service.may_see(store, viewer(request), table):
         return _not_found(f"没有编号为 {table_id} 的目标表")
     findings = service.table_review(store, table, request.app.state.config)
     return TableOut(
@@ -194,10 +197,14 @@ def list_findings(
 @router.post("/documents", response_model=ImportOut, responses=_ERRORS)
 def upload_documents(request: Request, files: list[UploadFile]) -> ImportOut:
     """Import uploaded documents; each is read on its own and a bad one costs itself alone."""
-    from .pages import MAX_UPLOAD_FILES
+    from .pages import MAX_UPLOAD_FILES, _uploader
 
+    v = _uploader(request)
     report = service.import_uploads(
-        _store(request), [(f.filename or "upload", f.file) for f in files[:MAX_UPLOAD_FILES]]
+        _store(request),
+        [(f.filename or "upload", f.file) for f in files[:MAX_UPLOAD_FILES]],
+        department=v.department if v.role == "department" else None,
+        actor=v.name,
     )
     return ImportOut(
         files=[FileOutcomeOut(name=o.name, status=o.status, tables=o.tables,
@@ -208,13 +215,26 @@ def upload_documents(request: Request, files: list[UploadFile]) -> ImportOut:
     )  # fmt: skip
 
 
+@router.post("/tables/{table_id}/steps/{action}", responses=_ERRORS)
+def table_step(
+    request: Request, table_id: Annotated[int, Path(ge=1, le=2**62)],
+    action: Literal["submit", "return", "approve", "publish"], comment: str | None = None,
+) -> dict[str, str]:  # fmt: skip
+    """One step of the workflow: 提交 (submit), 退回 (return, with a comment), 批准, 公开."""
+    v = signed_in(request)
+    status = service.step(_store(request), v, table_id, action, [(None, comment or "")])
+    return {"status": status}
+
+
 @router.get("/evaluations", response_model=list[EvaluationOut], responses=_ERRORS)
 def list_evaluations(
     request: Request, department: Annotated[str | None, Query(max_length=200)] = None
 ) -> list[EvaluationOut]:
     """Stored self-evaluations by department and project."""
+    v = signed_in(request)
     records = service.list_evaluations(_store(request), department=department)
-    return [EvaluationOut.model_validate(r, from_attributes=True) for r in records]
+    return [EvaluationOut.model_validate(r, from_attributes=True) for r in records
+            if v.sees(r.department)]  # fmt: skip
 
 
 _XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -233,7 +253,9 @@ def export_tables(
     """The selected tables as one file: JSON (interchange form), CSV or XLSX."""
     from .pages import _download
 
-    query = TableQuery(search=q, department=department, year=year)
+    v = viewer(request)
+    query = service.visible_query(v, TableQuery(search=q, department=department, year=year))
+    service.audit(_store(request), v.name, "export", "tables", detail=f"{format} {query}")
     return _download(
         lambda out: service.export_tables(_store(request), format, out, query), format, "目标表"
     )

@@ -57,8 +57,11 @@ class CsrfMiddleware(BaseHTTPMiddleware):
             api_client = request.url.path.startswith("/api/") and request.headers.get(
                 "X-Requested-With"
             )
-            if not api_client and (not sent or not secrets.compare_digest(sent, token)
-                                   or CSRF_COOKIE not in request.cookies):  # fmt: skip
+            if not api_client and (
+                not sent
+                or not secrets.compare_digest(sent, token)
+                or CSRF_COOKIE not in request.cookies
+            ):
                 return _refusal(request, 403, "csrf", "请求缺少有效的防伪令牌，请刷新页面后重试")
         response = await call_next(request)
         if CSRF_COOKIE not in request.cookies:
@@ -89,6 +92,8 @@ def create_app(db: str | None = None, config: Config | None = None) -> FastAPI:
     """The application on the database ``db`` (migrated on start, as an import would)."""
     from .api import router as api_router
     from .pages import router as pages_router
+    from .people import router as people_router
+    from .portal import router as portal_router
 
     app = FastAPI(
         title="jixiao 绩效 API",
@@ -106,6 +111,8 @@ def create_app(db: str | None = None, config: Config | None = None) -> FastAPI:
     app.add_middleware(CsrfMiddleware)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     app.include_router(api_router)
+    app.include_router(people_router)
+    app.include_router(portal_router)
     app.include_router(pages_router)
 
     @app.get("/api/docs", include_in_schema=False)
@@ -126,6 +133,21 @@ def create_app(db: str | None = None, config: Config | None = None) -> FastAPI:
 
     @app.exception_handler(JixiaoError)
     async def jixiao_error(request: Request, exc: JixiaoError) -> Response:
+        from .auth import NotAllowed
+
+        if isinstance(exc, NotAllowed):
+            public = getattr(request.state, "viewer", None)
+            public = public is None or public.public
+            if public and not request.url.path.startswith("/api/"):
+                from urllib.parse import quote
+
+                from fastapi.responses import RedirectResponse
+
+                target = "/sign-in?next=" + quote(request.url.path)
+                if request.headers.get("HX-Request") == "true":
+                    return Response(status_code=200, headers={"HX-Redirect": target})
+                return RedirectResponse(target, status_code=303)
+            return _refusal(request, 401 if public else 403, "not_allowed", str(exc))
         return _refusal(request, 400, type(exc).__name__, str(exc))
 
     @app.exception_handler(StarletteHTTPException)
@@ -134,8 +156,12 @@ def create_app(db: str | None = None, config: Config | None = None) -> FastAPI:
             exc.status_code, str(exc.detail)
         )
         if not request.url.path.startswith("/api/") and exc.status_code == 404:
-            ctx = {"message": message, "csrf": getattr(request.state, "csrf", ""),
-                   "path": request.url.path}  # fmt: skip
+            ctx = {
+                "message": message,
+                "csrf": getattr(request.state, "csrf", ""),
+                "path": request.url.path,
+                "viewer": getattr(request.state, "viewer", None),
+            }
             return templates.TemplateResponse(request, "error.html", ctx, status_code=404)
         return _refusal(request, exc.status_code, f"http_{exc.status_code}", message)
 

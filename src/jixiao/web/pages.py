@@ -23,6 +23,7 @@ from ..findings import Finding, Severity
 from ..model import TargetTable
 from ..query import Page, TableQuery
 from ..store import Store, TableSummary
+from .auth import NotAllowed, signed_in
 
 router = APIRouter(include_in_schema=False)
 
@@ -38,8 +39,11 @@ def _store(request: Request) -> Store:
 
 
 def _render(request: Request, name: str, context: dict[str, Any], status: int = 200) -> Response:
+    from .auth import viewer
+
     templates = request.app.state.templates
-    ctx = {"csrf": request.state.csrf, "path": request.url.path, **context}
+    ctx = {"csrf": request.state.csrf, "path": request.url.path, "viewer": viewer(request),
+           **context}  # fmt: skip
     response: Response = templates.TemplateResponse(request, name, ctx, status_code=status)
     return response
 
@@ -53,11 +57,18 @@ def _partial(request: Request) -> bool:
 
 @router.get("/", response_class=HTMLResponse)
 def overview_page(request: Request, year: int | None = None) -> Response:
+    from fastapi.responses import RedirectResponse
+
+    from .auth import viewer
+
+    if viewer(request).public:
+        return RedirectResponse("/public", status_code=303)
+    v = signed_in(request)
     store = _store(request)
     years = store.years()
     if year is None and years:
         year = years[0]
-    ov = service.overview(store, year, request.app.state.config)
+    ov = service.overview(store, year, request.app.state.config, v.scope())
     charts = {
         "departments": [[d, n] for d, n, _ in ov.departments[:20]],
         "severities": [[_SEVERITY_WORD[s], ov.severities.get(s, 0)] for s in _SEVERITY_WORD],
@@ -122,9 +133,10 @@ def tables_page(
     errors: bool = False,
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
 ) -> Response:
+    v = signed_in(request)
     store = _store(request)
     year_n = _year(year)
-    query = _query(q, department, year_n, kind, layout, sort, desc, page)
+    query = service.visible_query(v, _query(q, department, year_n, kind, layout, sort, desc, page))
     config = request.app.state.config
     if errors:
         result, worst = _with_errors(store, query, config)
@@ -197,9 +209,12 @@ def tables_download(
 ) -> Response:
     if fmt not in ("json", "csv", "xlsx"):
         raise JixiaoError("下载格式应为 json、csv 或 xlsx")
+    v = signed_in(request)
     query = _query(q, department, _year(year), kind, layout, "source", False, 1).model_copy(
         update={"limit": None, "offset": 0}
     )
+    query = service.visible_query(v, query)
+    service.audit(_store(request), v.name, "export", "tables", detail=f"{fmt} {query}")
     return _download(
         lambda out: service.export_tables(_store(request), fmt, out, query),  # type: ignore[arg-type]
         fmt,
@@ -233,9 +248,10 @@ def _download(write: Any, fmt: str, stem: str) -> Response:
 
 @router.get("/tables/{table_id}", response_class=HTMLResponse)
 def table_page(request: Request, table_id: int) -> Response:
+    v = signed_in(request)
     store = _store(request)
     table = service.table_by_id(store, table_id)
-    if table is None:
+    if table is None or not service.may_see(store, v, table):
         return _render(request, "error.html", {"message": f"没有编号为 {table_id} 的目标表"}, 404)
     return _render(request, "table.html", _table_context(request, table_id, table))
 
@@ -250,8 +266,22 @@ def _table_context(request: Request, table_id: int, table: TargetTable) -> dict[
         # indicators[3].value also marks its row
         if key.startswith("indicators[") and "]" in key:
             by_field.setdefault(key.split("]")[0] + "]", []).append(f)
+    from .auth import viewer
+
+    v = viewer(request)
     others = [s for s in service.filings_of(store, table).items if s.id != table_id]
+    others = [s for s in others if v.sees(s.department)]
+    status = service.status_of(store, table)
+    from ..store.workflow import key_of
+
+    fid = store.filing_id(key_of(table))
+    marks = store.marks(fid) if fid is not None else {}
+    comments = store.comments(fid) if fid is not None else []
+    versions = service.versions(store, table)
     return {
+        "viewer": v, "status": status, "finding_marks": marks, "comments": comments,
+        "versions": [i for i, _ in versions],
+        "can_file": v.files_for(table.department), "can_review": v.reviews(table.department),
         "t": table, "table_id": table_id, "findings": findings, "by_field": by_field,
         "levels": classify_table(table), "others": others, "level_tree": service.LEVELS,
         "worst": max((f.severity.rank for f in findings), default=0),
@@ -266,8 +296,16 @@ def correct_levels(
     position: Annotated[int, Form(ge=0, le=10_000)],
     level: Annotated[str, Form(max_length=64)],
 ) -> Response:
+    v = signed_in(request)
+    store = _store(request)
+    before = service.table_by_id(store, table_id)
+    if before is None or not (v.files_for(before.department) or v.reviews(before.department)):
+        raise NotAllowed("没有权限更正这张表的指标类别")
     level1, _, level2 = level.partition("/")
-    table = service.correct_levels(_store(request), table_id, position, level1, level2)
+    table = service.correct_levels(store, table_id, position, level1, level2)
+    service.audit(store, v.name, "correct-level", f"table:{table_id}",
+                  before={"position": position, "indicator": before.indicators[position].name},
+                  after={"level1": level1, "level2": level2})  # fmt: skip
     return _render(request, "_table_body.html", _table_context(request, table_id, table))
 
 
@@ -277,8 +315,11 @@ def table_source(request: Request, table_id: int) -> Response:
 
     from fastapi.responses import FileResponse
 
+    v = signed_in(request)
     store = _store(request)
     table = service.table_by_id(store, table_id)
+    if table is not None and not service.may_see(store, v, table):
+        table = None
     path = service.source_file(store, table) if table is not None else None
     if table is None or path is None:
         return _render(request, "error.html", {"message": "原文件已不在服务器上"}, 404)
@@ -293,16 +334,29 @@ def table_source(request: Request, table_id: int) -> Response:
 
 @router.get("/import", response_class=HTMLResponse)
 def import_page(request: Request) -> Response:
+    _uploader(request)
     return _render(request, "import.html", {"limit_mb": service.MAX_UPLOAD_BYTES >> 20})
 
 
 @router.post("/import", response_class=HTMLResponse)
 def import_upload(request: Request, files: list[UploadFile]) -> Response:
+    v = _uploader(request)
     report = service.import_uploads(
-        _store(request), [(f.filename or "upload", f.file) for f in files[:MAX_UPLOAD_FILES]]
+        _store(request),
+        [(f.filename or "upload", f.file) for f in files[:MAX_UPLOAD_FILES]],
+        department=v.department if v.role == "department" else None,
+        actor=v.name,
     )
     refused_extra = max(0, len(files) - MAX_UPLOAD_FILES)
     return _render(request, "_import_result.html", {"report": report, "extra": refused_extra})
+
+
+def _uploader(request: Request) -> Any:
+    """Uploads are a department's (its own tables) or an administrator's."""
+    v = signed_in(request)
+    if v.role not in ("admin", "department"):
+        raise NotAllowed("只有部门填报用户和管理员可以导入")
+    return v
 
 
 # -- 审核 ------------------------------------------------------------------------------
@@ -317,7 +371,8 @@ def _review(
 ) -> tuple[list[Finding], int, bool]:
     """Findings of the selected tables, filtered; (findings, tables read, cut short)."""
     store = _store(request)
-    query = TableQuery(department=department or None, year=year)
+    query = service.visible_query(signed_in(request), TableQuery(department=department or None,
+                                                                 year=year))  # fmt: skip
     ids = [s.id for s in store.summaries(query.model_copy(update={"limit": REVIEW_LIMIT + 1}))]
     cut = len(ids) > REVIEW_LIMIT
     ids = ids[:REVIEW_LIMIT]
@@ -371,11 +426,16 @@ def review_download(
 
 @router.get("/selfeval", response_class=HTMLResponse)
 def selfeval_page(request: Request) -> Response:
+    v = signed_in(request)
     store = _store(request)
-    records = service.list_evaluations(store)
+    records = [r for r in service.list_evaluations(store) if v.sees(r.department)]
     return _render(request, "selfeval.html", {
-        "departments": store.departments(), "records": records,
+        "departments": _departments(store, v), "records": records,
     })  # fmt: skip
+
+
+def _departments(store: Store, v: Any) -> list[str]:
+    return [d for d in store.departments() if v.sees(d)]
 
 
 @router.get("/{kind}/template.xlsx")
@@ -385,8 +445,15 @@ def template_download(
     department: str | None = None,
     month: Annotated[int | None, Query(ge=1, le=12)] = None,
 ) -> Response:
+    v = signed_in(request)
     if kind not in ("selfeval", "monitor"):
         return _render(request, "error.html", {"message": "没有这种模板"}, 404)
+    if v.role == "department":
+        department = v.department
+    elif department and not v.sees(department):
+        raise NotAllowed("没有权限下载这个部门的表")
+    elif not department and v.scope() is not None:
+        raise NotAllowed("请选择你负责的部门")
     from ..scoring import ScoringSettings
 
     settings = ScoringSettings.from_config(request.app.state.config)
@@ -418,8 +485,9 @@ def selfeval_upload(request: Request, files: list[UploadFile]) -> Response:
     from ..scoring import ScoringSettings
 
     settings = ScoringSettings.from_config(request.app.state.config)
+    v = signed_in(request)
     with _saved(files) as paths:
-        run = service.evaluate(_store(request), paths, settings)
+        run = service.evaluate_for(_store(request), v, paths, settings)
     return _render(request, "_selfeval_result.html", {
         "run": run, "names": {p: f.filename for p, f in zip(paths, files, strict=False)},
     })  # fmt: skip
@@ -427,7 +495,8 @@ def selfeval_upload(request: Request, files: list[UploadFile]) -> Response:
 
 @router.get("/monitor", response_class=HTMLResponse)
 def monitor_page(request: Request) -> Response:
-    return _render(request, "monitor.html", {"departments": _store(request).departments()})
+    v = signed_in(request)
+    return _render(request, "monitor.html", {"departments": _departments(_store(request), v)})
 
 
 @router.post("/monitor", response_class=HTMLResponse)
@@ -435,8 +504,10 @@ def monitor_upload(request: Request, files: list[UploadFile]) -> Response:
     from ..scoring import MonitoringSettings
 
     settings = MonitoringSettings.from_config(request.app.state.config)
+    v = signed_in(request)
     with _saved(files) as paths:
         run = service.monitor(_store(request), paths, settings)
+    run.reports = [r for r in run.reports if v.sees(r.department)]
     lights: dict[str, Counter[str]] = {}
     for r in run.reports:
         lights.setdefault(r.department or "（未注明部门）", Counter())[r.light or "none"] += 1
