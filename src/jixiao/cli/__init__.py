@@ -7,6 +7,7 @@ from __future__ import annotations
 from . import evaluation as _evaluation  # noqa: F401  (registers its commands)
 from . import review as _review  # noqa: F401  (registers its commands)
 from . import targets as _targets  # noqa: F401  (registers its commands)
+from . import users as _users  # noqa: F401  (registers its commands)
 from . import web as _web  # noqa: F401  (registers its commands)
 from .app import app
 
