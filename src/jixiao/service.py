@@ -571,11 +571,15 @@ def visible_query(viewer: Any, query: TableQuery) -> TableQuery:
     return query if scope is None else query.model_copy(update={"departments": tuple(scope)})
 
 
-def may_see(store: Store, viewer: Any, table: TargetTable) -> bool:
+def may_see(store: Store, viewer: Any, table: TargetTable, table_id: int | None = None) -> bool:
+    """Whether a viewer may see this table: the public only the newest version of a
+    published filing (``table_id`` says which version this is)."""
     from .store.workflow import PUBLISHED, key_of
 
     if viewer.public:
-        return store.statuses([key_of(table)])[key_of(table)] == PUBLISHED
+        if store.statuses([key_of(table)])[key_of(table)] != PUBLISHED:
+            return False
+        return table_id is None or max(i for i, _ in versions(store, table)) == table_id
     return bool(viewer.sees(table.department))
 
 
@@ -609,7 +613,7 @@ def step(
     from .store.workflow import key_of
 
     table = table_by_id(store, table_id)
-    if table is None or not may_see(store, viewer, table):
+    if table is None or not may_see(store, viewer, table, table_id):
         raise JixiaoError(f"没有编号为 {table_id} 的目标表")
     if action not in _STEPS:
         raise JixiaoError(f"没有“{action}”这一步")

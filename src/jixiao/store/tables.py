@@ -181,6 +181,15 @@ def _filtered(stmt: Any, q: TableQuery) -> Any:
                    f.year == func.coalesce(t.year, 0))
             .exists()
         )  # fmt: skip
+        # Only the newest version of a filing is what was published.
+        newer = target_tables.alias("newer")
+        stmt = stmt.where(
+            ~select(newer.c.id)
+            .where(newer.c.project == t.project, newer.c.id > t.id,
+                   func.coalesce(newer.c.department, "") == func.coalesce(t.department, ""),
+                   func.coalesce(newer.c.year, 0) == func.coalesce(t.year, 0))
+            .exists()
+        )  # fmt: skip
     for col, value in ((t.year, q.year), (t.kind, q.kind), (t.layout, q.layout), (t.form, q.form)):
         if value is not None:
             stmt = stmt.where(col == value)

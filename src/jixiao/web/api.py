@@ -156,7 +156,7 @@ def get_table(request: Request, table_id: Annotated[int, Path(ge=1, le=2**62)]) 
     """One table in the interchange form, with its levels and findings."""
     store = _store(request)
     table = service.table_by_id(store, table_id)
-    if table is None or not service.may_see(store, viewer(request), table):
+    if table is None or not service.may_see(store, viewer(request), table, table_id):
         return _not_found(f"没有编号为 {table_id} 的目标表")
     findings = service.table_review(store, table, request.app.state.config)
     return TableOut(

@@ -251,7 +251,7 @@ def table_page(request: Request, table_id: int) -> Response:
     v = signed_in(request)
     store = _store(request)
     table = service.table_by_id(store, table_id)
-    if table is None or not service.may_see(store, v, table):
+    if table is None or not service.may_see(store, v, table, table_id):
         return _render(request, "error.html", {"message": f"没有编号为 {table_id} 的目标表"}, 404)
     return _render(request, "table.html", _table_context(request, table_id, table))
 
@@ -318,7 +318,7 @@ def table_source(request: Request, table_id: int) -> Response:
     v = signed_in(request)
     store = _store(request)
     table = service.table_by_id(store, table_id)
-    if table is not None and not service.may_see(store, v, table):
+    if table is not None and not service.may_see(store, v, table, table_id):
         table = None
     path = service.source_file(store, table) if table is not None else None
     if table is None or path is None:

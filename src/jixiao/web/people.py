@@ -222,7 +222,7 @@ def table_changes(request: Request, table_id: int) -> Response:
     v = signed_in(request)
     store = _store(request)
     table = service.table_by_id(store, table_id)
-    if table is None or not service.may_see(store, v, table):
+    if table is None or not service.may_see(store, v, table, table_id):
         raise NotAllowed(f"没有编号为 {table_id} 的目标表")
     versions = service.versions(store, table)
     pairs = [

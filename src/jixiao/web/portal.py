@@ -59,7 +59,7 @@ def portal(
 def public_table(request: Request, table_id: int) -> Response:
     store = _store(request)
     table = service.table_by_id(store, table_id)
-    if table is None or not service.may_see(store, PUBLIC, table):
+    if table is None or not service.may_see(store, PUBLIC, table, table_id):
         return _render(request, "error.html", {"message": "没有这张已公开的目标表"}, 404)
     return _render(
         request,
