@@ -439,6 +439,11 @@ def _sigint_ignored() -> Iterator[None]:
         signal.signal(signal.SIGINT, before)
 
 
+# Tables stored by one batch after which the database's statistics are refreshed: the
+# planner's picture of a store grown by this much is out of date.
+ANALYZE_AFTER = 1_000
+
+
 def import_paths(
     paths: Iterable[str],
     store: Store,
@@ -458,18 +463,37 @@ def import_paths(
         workers = min(os.cpu_count() or 1, 8)
     report = ImportReport(skipped=found.skipped)
     parsed = _parsed(files, workers, reading)
+    storing: ParsedFile | None = None
     try:
         for p in parsed:
+            storing = p
             outcome = store_parsed(p, store)
             report.files.append(outcome)
+            storing = None
             if progress is not None:
                 progress(outcome)
     except KeyboardInterrupt:
         parsed.close()  # ends the workers now
+        if storing is not None:
+            _settle(storing, store, report)
         raise ImportInterrupted(report, len(files) - len(report.files)) from None
     finally:
         parsed.close()
+    if report.tables >= ANALYZE_AFTER:
+        store.refresh_statistics()
     return report
+
+
+def _settle(p: ParsedFile, store: Store, report: ImportReport) -> None:
+    """The file being stored when Ctrl-C came is counted if its transaction committed:
+    the interrupt can land after the commit and before the report's line, and the
+    report must say what the store holds."""
+    with contextlib.suppress(StoreError):
+        held = store.document(path=p.path)
+        if held is not None and held.sha256 == p.sha256:
+            report.files.append(
+                FileOutcome(p.path, p.name, "imported", held.table_count, p.findings)
+            )
 
 
 def store_parsed(p: ParsedFile, store: Store) -> FileOutcome:

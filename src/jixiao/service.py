@@ -50,7 +50,7 @@ from .store.evaluations import (
     EvaluationRecord,
     evaluation_scores,
     list_evaluations_in,
-    save_evaluation,
+    save_evaluations,
 )
 
 __all__ = [
@@ -284,8 +284,7 @@ def evaluate(store: Store, files: Sequence[str], settings: Any, *, save: bool = 
 
     run = evaluate_files(list(files), store, settings)
     if save:
-        for s in run.scored:
-            save_evaluation(store, *_evaluation_rows(s.evaluation, s.table))
+        save_evaluations(store, [_evaluation_rows(s.evaluation, s.table) for s in run.scored])
     return run
 
 
