@@ -511,7 +511,7 @@ def store_parsed(p: ParsedFile, store: Store) -> FileOutcome:
 
 
 def _store(p: ParsedFile, store: Store) -> FileOutcome:
-    same = store.document(sha256=p.sha256)
+    same, existed = store.lookup(path=p.path, sha256=p.sha256)
     if same is not None:
         problems = list(same.problems)
         if same.path == p.path:
@@ -524,7 +524,6 @@ def _store(p: ParsedFile, store: Store) -> FileOutcome:
         note = f"已存在（内容相同），路径已更新：{same.path} → {p.path}"
         moved = Finding("import.moved", Severity.INFO, Location(file=p.name), None, note)
         return FileOutcome(p.path, p.name, "moved", same.table_count, [*problems, moved])
-    existed = store.document(path=p.path) is not None
     store.replace_document(
         path=p.path,
         name=p.name,

@@ -14,6 +14,7 @@ from sqlalchemy import (
     Table,
     delete,
     insert,
+    or_,
     select,
     text,
     update,
@@ -60,17 +61,23 @@ class Documents(Database):
                 row = conn.execute(q.limit(1)).mappings().first()
         except SQLAlchemyError as e:
             raise write_failure(e, display_url(self.url), self.lock_timeout) from None
-        if row is None:
-            return None
-        return DocumentRecord(
-            id=row["id"],
-            path=row["path"],
-            name=row["name"],
-            format=row["format"],
-            sha256=row["sha256"],
-            table_count=row["table_count"],
-            problems=[Finding.from_json(x) for x in row["problems"] or []],
+        return None if row is None else _record(row)
+
+    def lookup(self, *, path: str, sha256: str) -> tuple[DocumentRecord | None, bool]:
+        """A file met again, in one query: the stored document with its content (if any),
+        and whether a document is stored at its path."""
+        q = (
+            select(documents)
+            .where(or_(documents.c.sha256 == sha256, documents.c.path == storable(path)))
+            .order_by(documents.c.id)
         )
+        try:
+            with self._read() as conn:
+                rows = conn.execute(q).mappings().all()
+        except SQLAlchemyError as e:
+            raise write_failure(e, display_url(self.url), self.lock_timeout) from None
+        same = next((_record(r) for r in rows if r["sha256"] == sha256), None)
+        return same, any(r["path"] == storable(path) for r in rows)
 
     def replace_document(
         self,
@@ -146,20 +153,21 @@ class Documents(Database):
     def documents(self) -> list[DocumentRecord]:
         with self._read() as conn:
             rows = conn.execute(select(documents).order_by(documents.c.path)).mappings().all()
-        return [
-            DocumentRecord(
-                id=r["id"],
-                path=r["path"],
-                name=r["name"],
-                format=r["format"],
-                sha256=r["sha256"],
-                table_count=r["table_count"],
-                problems=[Finding.from_json(x) for x in r["problems"] or []],
-            )
-            for r in rows
-        ]
+        return [_record(r) for r in rows]
 
     # -- tables -----------------------------------------------------------------------
+
+
+def _record(r: Any) -> DocumentRecord:
+    return DocumentRecord(
+        id=r["id"],
+        path=r["path"],
+        name=r["name"],
+        format=r["format"],
+        sha256=r["sha256"],
+        table_count=r["table_count"],
+        problems=[Finding.from_json(x) for x in r["problems"] or []],
+    )
 
 
 def _indicator_rows(ids: Sequence[int], tables: Sequence[TargetTable]) -> list[dict[str, Any]]:

@@ -200,6 +200,8 @@ def storable(value: Any) -> Any:
         return value  # most of a row: answered without the checks below (an import's hot path)
     if isinstance(value, str):
         return value.replace("\x00", "") if "\x00" in value else value
+    if isinstance(value, dict | list | tuple) and "\\x00" not in repr(value):
+        return value  # no NUL anywhere inside (repr writes it \x00): nothing to walk
     if isinstance(value, dict):
         return {storable(k): storable(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
