@@ -147,3 +147,23 @@ def test_a_large_import_refreshes_the_statistics(
         ).scalars()
         assert {"documents", "target_tables", "indicators"} <= set(analysed)
     store.close()
+
+
+@pytest.mark.parametrize(
+    ("cores", "files", "workers"),
+    [
+        (2, ["a.txt", "b.TSV"], 1),  # text parses as fast as it is stored: no pool on 2 cores
+        (2, ["a.txt", "b.pdf"], 2),  # a PDF takes far longer to read than to store
+        (1, ["a.docx"], 1),
+        (4, ["a.txt"], 4),
+        (16, ["a.txt"], 8),
+    ],
+)
+def test_default_workers_follow_the_cores_and_the_formats(
+    monkeypatch: pytest.MonkeyPatch, cores: int, files: list[str], workers: int
+) -> None:
+    monkeypatch.setattr(
+        ingest.os, "sched_getaffinity", lambda _pid: set(range(cores)), raising=False
+    )
+    monkeypatch.setattr(ingest.os, "cpu_count", lambda: cores)
+    assert ingest.default_workers(files) == workers
