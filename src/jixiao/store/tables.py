@@ -15,6 +15,7 @@ from sqlalchemy import (
 
 from ..model import Contact, Funds, Indicator, PublishedSelfEvaluation, Source, TargetTable
 from ..query import TableQuery
+from . import database
 from .database import Database, in_batches
 from .schema import documents, indicators, storable, target_tables, too_long
 
@@ -150,20 +151,21 @@ class Tables(Database):
 
     def _in_document_order(self, ids: Iterable[int]) -> list[int]:
         """The stored ones of ``ids``, in document order (the database's order of paths)."""
-        t = target_tables.c
+        t, d = target_tables.c, documents.c
         with self._read() as conn:
-            rank = {
-                d: n
-                for n, d in enumerate(
-                    conn.execute(select(documents.c.id).order_by(documents.c.path)).scalars()
-                )
-            }
-            found: list[tuple[int, int, int]] = []
+            found: list[Any] = []
             for chunk in in_batches(set(ids)):
                 q = select(t.id, t.document_id, t.idx).where(t.id.in_(chunk))
-                found += [(rank[r.document_id], r.idx, r.id) for r in conn.execute(q)]
-        found.sort()
-        return [i for _, _, i in found]
+                found += conn.execute(q).all()
+            docs = {r.document_id for r in found}
+            ranked = select(d.id).order_by(d.path)
+            if (
+                len(docs) <= database.IN_BATCH
+            ):  # their documents alone; past one IN list, all of them
+                ranked = ranked.where(d.id.in_(docs))
+            rank = {doc: n for n, doc in enumerate(conn.execute(ranked).scalars())}
+        found.sort(key=lambda r: (rank[r.document_id], r.idx))
+        return [r.id for r in found]
 
     def _with_indicators(self, part: Sequence[Any]) -> Iterator[tuple[int, TargetTable]]:
         """A batch of table rows made whole: their indicators in one query."""
