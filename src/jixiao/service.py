@@ -51,7 +51,7 @@ from .store.evaluations import (
     EvaluationRecord,
     evaluation_scores,
     list_evaluations_in,
-    save_evaluation,
+    save_evaluations,
 )
 
 __all__ = [
@@ -743,8 +743,7 @@ def evaluate(store: Store, files: Sequence[str], settings: Any, *, save: bool = 
 
     run = evaluate_files(list(files), store, settings)
     if save:
-        for s in run.scored:
-            save_evaluation(store, *_evaluation_rows(s.evaluation, s.table))
+        save_evaluations(store, [_evaluation_rows(s.evaluation, s.table) for s in run.scored])
     return run
 
 
@@ -755,7 +754,7 @@ def evaluate_for(store: Store, viewer: Any, files: Sequence[str], settings: Any)
     kept = []
     for s in run.scored:
         if viewer.files_for(s.table.department):
-            eid = save_evaluation(store, *_evaluation_rows(s.evaluation, s.table))
+            (eid,) = save_evaluations(store, [_evaluation_rows(s.evaluation, s.table)])
             store.set_evaluation_status(eid, "已提交", viewer.name)
             audit(store, viewer.name, "selfeval-submit", f"evaluation:{eid}",
                   after={"project": s.table.project, "total": s.evaluation.total,

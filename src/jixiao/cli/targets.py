@@ -51,7 +51,10 @@ def import_cmd(
     db: DbOption = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="只显示错误。")] = False,
     workers: Annotated[
-        int | None, typer.Option(help="读取文件的进程数（默认每个 CPU 核一个）。")
+        int | None,
+        typer.Option(
+            help="读取文件的进程数（默认每核一个，至多 8 个；两核及以下只读文本文件时为 1）。"
+        ),
     ] = None,
     debug: DebugOption = False,
 ) -> None:

@@ -18,6 +18,7 @@ from ..errors import InputError
 from ..findings import Finding, Location, Severity
 from ..model import TargetTable
 from ..store import Store
+from ..store.tables import Filing
 from .monitoring import MonitoringReport, monitor
 from .returns import MonitoringReturn, Origin, ReturnError, SelfEvaluationReturn, TableKey
 from .selfeval import Evaluation, finding, is_qualitative, score
@@ -67,33 +68,70 @@ def match_table(
 ) -> tuple[TargetTable, list[Finding]]:
     """The stored table a return belongs to: by the template key's source where it still
     exists, else by department and project. Raises :class:`LookupError` with a message."""
-    tables = list(store.tables(project=project, exact=True))
-    if not tables:
-        raise LookupError(f"库中没有项目“{project}”（先用 jixiao import 导入其绩效目标表）")
-    if department is not None:
-        same = [t for t in tables if (t.department or "") == department]
-        if not same:
-            have = "、".join(sorted({t.department or "（无主管部门）" for t in tables}))
-            raise LookupError(f"库中项目“{project}”的主管部门是 {have}，不是“{department}”")
-        tables = same
-    if key is not None and key.file is not None:
-        for t in tables:
-            if t.source is not None and (t.source.file, t.source.index) == (key.file, key.index):
-                return t, []
-    if len({t.department for t in tables}) > 1:
-        raise LookupError(f"项目“{project}”属于多个主管部门，请注明 department")
-    notes = []
-    if len(tables) > 1:
-        # The same project filed twice by one department: score against the first filing.
-        notes.append(
-            finding(
-                "duplicate-table",
-                "info",
-                f"库中该项目有 {len(tables)} 张目标表，按第一张（"
-                f"{tables[0].source.where() if tables[0].source else ''}）评分",
+    (found,) = match_tables(store, [(project, department, key)])
+    if isinstance(found, LookupError):
+        raise found
+    return found
+
+
+# Returns matched (and their tables read) at a time: one query for the batch, not per return.
+MATCH_BATCH = 500
+
+_Key = tuple[str, str | None, TableKey | None]
+
+
+def match_tables(
+    store: Store, keys: Sequence[_Key]
+) -> list[tuple[TargetTable, list[Finding]] | LookupError]:
+    """:func:`match_table` for a batch of returns' (project, department, key): their
+    filings found by one indexed query, then only the matched tables read whole."""
+    filings = store.filings((p, d) for p, d, _ in keys)
+    chosen: list[tuple[Filing, int] | LookupError] = []
+    for project, department, key in keys:
+        try:
+            chosen.append(_choose(store, filings[(project, department)], project, department, key))
+        except LookupError as e:
+            chosen.append(e)
+    tables = store.tables_by_id(c[0].id for c in chosen if not isinstance(c, LookupError))
+    out: list[tuple[TargetTable, list[Finding]] | LookupError] = []
+    for c in chosen:
+        if isinstance(c, LookupError):
+            out.append(c)
+            continue
+        table, filed = tables[c[0].id], c[1]
+        notes = []
+        if filed > 1:
+            # The same project filed twice by one department: score against the first filing.
+            where = table.source.where() if table.source else ""
+            notes.append(
+                finding(
+                    "duplicate-table",
+                    "info",
+                    f"库中该项目有 {filed} 张目标表，按第一张（{where}）评分",
+                )
             )
-        )
-    return tables[0], notes
+        out.append((table, notes))
+    return out
+
+
+def _choose(
+    store: Store, filings: list[Filing], project: str, department: str | None, key: TableKey | None
+) -> tuple[Filing, int]:
+    """One return's filing among those of its project (and department), and how many
+    filings it was chosen from (1 when the key named it)."""
+    if not filings:
+        have = [] if department is None else store.departments_of(project)
+        if not have:
+            raise LookupError(f"库中没有项目“{project}”（先用 jixiao import 导入其绩效目标表）")
+        named = "、".join(sorted({d or "（无主管部门）" for d in have}))
+        raise LookupError(f"库中项目“{project}”的主管部门是 {named}，不是“{department}”")
+    if key is not None and key.file is not None:
+        for f in filings:
+            if (f.file, f.index) == (key.file, key.index):
+                return f, 1
+    if len({f.department for f in filings}) > 1:
+        raise LookupError(f"项目“{project}”属于多个主管部门，请注明 department")
+    return filings[0], len(filings)
 
 
 def _check_numbers(table: TargetTable, ret: SelfEvaluationReturn) -> None:
@@ -126,24 +164,40 @@ def _matched(
         except InputError as e:
             run.problems.append(Finding.of_input_error(e.located(file=os.path.basename(path))))
             continue
-        for item in items:
-            if item is None:
-                run.blank += 1
-                continue
-            if isinstance(item, ReturnError):
-                run.problems.append(_problem("return.invalid", item.origin, item.message))
-                continue
-            try:
-                table, notes = match_table(store, item.project, item.department, item.key)
-                if check is not None:
-                    check(table, item)
-            except LookupError as e:
-                run.problems.append(_problem("return.unmatched", item.origin, str(e).strip("'\"")))
-                continue
-            except ReturnError as e:
-                run.problems.append(_problem("return.invalid", e.origin, e.message))
-                continue
-            yield item, table, notes
+        for start in range(0, len(items), MATCH_BATCH):
+            yield from _matched_batch(items[start : start + MATCH_BATCH], store, run, check)
+
+
+def _matched_batch(
+    items: Sequence[_Return | ReturnError | None],
+    store: Store,
+    run: EvaluationRun | MonitoringRun,
+    check: Callable[[TargetTable, _Return], None] | None,
+) -> Iterator[tuple[_Return, TargetTable, list[Finding]]]:
+    """One batch of a file's returns matched together, then taken in order."""
+    returns = [i for i in items if i is not None and not isinstance(i, ReturnError)]
+    matches = iter(match_tables(store, [(r.project, r.department, r.key) for r in returns]))
+    for item in items:
+        if item is None:
+            run.blank += 1
+            continue
+        if isinstance(item, ReturnError):
+            run.problems.append(_problem("return.invalid", item.origin, item.message))
+            continue
+        try:
+            match = next(matches)
+            if isinstance(match, LookupError):
+                raise match
+            table, notes = match
+            if check is not None:
+                check(table, item)
+        except LookupError as e:
+            run.problems.append(_problem("return.unmatched", item.origin, str(e).strip("'\"")))
+            continue
+        except ReturnError as e:
+            run.problems.append(_problem("return.invalid", e.origin, e.message))
+            continue
+        yield item, table, notes
 
 
 def evaluate_files(

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy import (
+    JSON,
     Connection,
+    Table,
     delete,
     insert,
+    or_,
     select,
+    text,
     update,
 )
 from sqlalchemy.exc import SQLAlchemyError
@@ -21,6 +27,9 @@ from ..model import TargetTable
 from .database import Database, display_url, write_failure
 from .schema import documents, indicators, storable, target_tables, too_long
 from .tables import _indicator_row, _table_row
+
+if TYPE_CHECKING:
+    import psycopg
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,17 +61,23 @@ class Documents(Database):
                 row = conn.execute(q.limit(1)).mappings().first()
         except SQLAlchemyError as e:
             raise write_failure(e, display_url(self.url), self.lock_timeout) from None
-        if row is None:
-            return None
-        return DocumentRecord(
-            id=row["id"],
-            path=row["path"],
-            name=row["name"],
-            format=row["format"],
-            sha256=row["sha256"],
-            table_count=row["table_count"],
-            problems=[Finding.from_json(x) for x in row["problems"] or []],
+        return None if row is None else _record(row)
+
+    def lookup(self, *, path: str, sha256: str) -> tuple[DocumentRecord | None, bool]:
+        """A file met again, in one query: the stored document with its content (if any),
+        and whether a document is stored at its path."""
+        q = (
+            select(documents)
+            .where(or_(documents.c.sha256 == sha256, documents.c.path == storable(path)))
+            .order_by(documents.c.id)
         )
+        try:
+            with self._read() as conn:
+                rows = conn.execute(q).mappings().all()
+        except SQLAlchemyError as e:
+            raise write_failure(e, display_url(self.url), self.lock_timeout) from None
+        same = next((_record(r) for r in rows if r["sha256"] == sha256), None)
+        return same, any(r["path"] == storable(path) for r in rows)
 
     def replace_document(
         self,
@@ -120,6 +135,9 @@ class Documents(Database):
         if not tables:
             return
         rows = [_table_row(doc_id, n, t) for n, t in enumerate(tables)]
+        if conn.dialect.name == "postgresql":
+            _copy_tables(conn, rows, tables)
+            return
         ids = (
             conn.execute(
                 insert(target_tables).returning(target_tables.c.id, sort_by_parameter_order=True),
@@ -128,28 +146,77 @@ class Documents(Database):
             .scalars()
             .all()
         )
-        ind_rows = [
-            _indicator_row(tid, pos, ind)
-            for tid, t in zip(ids, tables, strict=True)
-            for pos, ind in enumerate(t.indicators)
-        ]
+        ind_rows = _indicator_rows(ids, tables)
         if ind_rows:
             conn.execute(insert(indicators), ind_rows)
 
     def documents(self) -> list[DocumentRecord]:
         with self._read() as conn:
             rows = conn.execute(select(documents).order_by(documents.c.path)).mappings().all()
-        return [
-            DocumentRecord(
-                id=r["id"],
-                path=r["path"],
-                name=r["name"],
-                format=r["format"],
-                sha256=r["sha256"],
-                table_count=r["table_count"],
-                problems=[Finding.from_json(x) for x in r["problems"] or []],
-            )
-            for r in rows
-        ]
+        return [_record(r) for r in rows]
 
     # -- tables -----------------------------------------------------------------------
+
+
+def _record(r: Any) -> DocumentRecord:
+    return DocumentRecord(
+        id=r["id"],
+        path=r["path"],
+        name=r["name"],
+        format=r["format"],
+        sha256=r["sha256"],
+        table_count=r["table_count"],
+        problems=[Finding.from_json(x) for x in r["problems"] or []],
+    )
+
+
+def _indicator_rows(ids: Sequence[int], tables: Sequence[TargetTable]) -> list[dict[str, Any]]:
+    return [
+        _indicator_row(tid, pos, ind)
+        for tid, t in zip(ids, tables, strict=True)
+        for pos, ind in enumerate(t.indicators)
+    ]
+
+
+def _copy_tables(
+    conn: Connection, rows: list[dict[str, Any]], tables: Sequence[TargetTable]
+) -> None:
+    """PostgreSQL: a file's tables and indicators by ``COPY``, in the open transaction.
+
+    Multi-row INSERTs cost several times a COPY of the same rows (SQLAlchemy splits them
+    into statements and binds every value). The tables' ids are taken from their sequence
+    first, in one query, so the indicators can name them without a RETURNING.
+    """
+    ids = sorted(
+        conn.execute(
+            text(
+                "SELECT nextval(pg_get_serial_sequence('target_tables', 'id'))"
+                " FROM generate_series(1, :n)"
+            ),
+            {"n": len(rows)},
+        ).scalars()
+    )
+    _copy(conn, target_tables, [{"id": i, **r} for i, r in zip(ids, rows, strict=True)])
+    _copy(conn, indicators, _indicator_rows(ids, tables))
+
+
+def _copy(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
+    """Rows into a table by ``COPY … FROM STDIN`` on the connection's own transaction.
+
+    JSON is written as SQLAlchemy writes it (``json.dumps``; ``None`` as JSON ``null``),
+    so a table reads back the same whichever way it was stored.
+    """
+    if not rows:
+        return
+    columns = list(rows[0])
+    json_columns = {c.name for c in table.c if isinstance(c.type, JSON)}
+    encode = [c in json_columns for c in columns]
+    dbapi = cast("psycopg.Connection[Any]", conn.connection.dbapi_connection)
+    with (
+        dbapi.cursor() as cur,
+        cur.copy(f"COPY {table.name} ({', '.join(columns)}) FROM STDIN") as copy,
+    ):
+        for r in rows:
+            copy.write_row([
+                json.dumps(r[c]) if j else r[c] for c, j in zip(columns, encode, strict=True)
+            ])  # fmt: skip

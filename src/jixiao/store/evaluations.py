@@ -5,15 +5,16 @@ store module itself stays about target tables.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import and_, delete, insert, select
+from sqlalchemy import and_, delete, insert, or_, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..errors import StoreError
-from .database import display_url, write_failure
+from .database import display_url, in_batches, write_failure
 from .schema import evaluation_items, evaluations, storable
 
 if TYPE_CHECKING:
@@ -42,27 +43,74 @@ def _same(col: Any, v: Any) -> Any:
 def save_evaluation(store: Store, row: dict[str, Any], items: list[dict[str, Any]]) -> int:
     """Store one project's evaluation (a row of ``evaluations`` and its indicators' rows),
     replacing that project's previous one, in one transaction."""
-    row = storable({**row, "evaluated_at": datetime.now(UTC)})
-    items = storable(items)
+    return save_evaluations(store, [(row, items)])[0]
+
+
+# Evaluations stored in one transaction (and one DELETE, one INSERT of each kind).
+SAVE_BATCH = 500
+
+
+def save_evaluations(
+    store: Store, results: Sequence[tuple[dict[str, Any], list[dict[str, Any]]]]
+) -> list[int]:
+    """Store evaluations (each a row and its indicators' rows), each replacing its
+    project's previous one — one transaction per :data:`SAVE_BATCH`. Two of one project
+    (department, project, year) in a run: the later is the one kept, as if stored in turn.
+    Returns each result's id (a result replaced by a later one of the batch: the later's).
+    """
+    ids: list[int] = []
+    for start in range(0, len(results), SAVE_BATCH):
+        ids += _save_batch(store, results[start : start + SAVE_BATCH])
+    return ids
+
+
+def _key(row: dict[str, Any]) -> tuple[Any, Any, Any]:
+    return row["department"], row["project"], row["year"]
+
+
+def _save_batch(
+    store: Store, results: Sequence[tuple[dict[str, Any], list[dict[str, Any]]]]
+) -> list[int]:
+    now = datetime.now(UTC)
+    last = {_key(storable(row)): n for n, (row, _) in enumerate(results)}
+    kept = sorted(last.values())
+    rows = [storable({**results[n][0], "evaluated_at": now}) for n in kept]
     try:
         with store.engine.begin() as conn:
-            conn.execute(delete(evaluations).where(and_(
-                _same(evaluations.c.department, row["department"]),
-                evaluations.c.project == row["project"],
-                _same(evaluations.c.year, row["year"]),
-            )))  # fmt: skip
-            eid = int(
-                conn.execute(insert(evaluations).returning(evaluations.c.id), row).scalar_one()
-            )
-            if items:
+            eids = list(
                 conn.execute(
-                    insert(evaluation_items),
-                    [{**i, "evaluation_id": eid, "position": n} for n, i in enumerate(items)],
-                )
+                    insert(evaluations).returning(evaluations.c.id, sort_by_parameter_order=True),
+                    rows,
+                ).scalars()
+            )
+            # The previous ones go after the new are in: every id given before these is
+            # smaller, and a replaced evaluation never gets its old number back (SQLite
+            # would reuse it if the rows were deleted first).
+            older = evaluations.c.id < min(eids)
+            for keys in in_batches(list(last), width=3):
+                conn.execute(delete(evaluations).where(older, or_(*(_is(k) for k in keys))))
+            items = [
+                {**i, "evaluation_id": eid, "position": pos}
+                for eid, n in zip(eids, kept, strict=True)
+                for pos, i in enumerate(storable(results[n][1]))
+            ]
+            if items:
+                conn.execute(insert(evaluation_items), items)
     except SQLAlchemyError as err:
         failure = write_failure(err, display_url(store.url), store.lock_timeout)
-        raise StoreError(f"写入项目“{row['project']}”的评价结果失败：{failure}") from None
-    return eid
+        names = "、".join(f"“{r['project']}”" for r in rows[:3]) + ("等" if len(rows) > 3 else "")
+        raise StoreError(f"写入项目{names}的评价结果失败：{failure}") from None
+    by_key = dict(zip((_key(r) for r in rows), eids, strict=True))
+    return [by_key[_key(storable(row))] for row, _ in results]
+
+
+def _is(key: tuple[Any, Any, Any]) -> Any:
+    department, project, year = key
+    return and_(
+        _same(evaluations.c.department, department),
+        evaluations.c.project == project,
+        _same(evaluations.c.year, year),
+    )
 
 
 def list_evaluations_in(store: Store, *, department: str | None = None) -> list[EvaluationRecord]:

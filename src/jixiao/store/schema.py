@@ -13,6 +13,7 @@ applies PostgreSQL's limits itself, on SQLite too.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from sqlalchemy import (
@@ -97,7 +98,9 @@ target_tables = Table(
     Column("self_evaluation", JSON),
     Column("form_fields", JSON),
     UniqueConstraint("document_id", "idx"),
-    Index("ix_target_tables_project", "project"),
+    # A return is matched by project and department: one index finds its filings however
+    # many other departments filed a project of that name (and serves project alone too).
+    Index("ix_target_tables_project_department", "project", "department"),
     Index("ix_target_tables_department", "department"),
 )
 
@@ -155,6 +158,8 @@ evaluations = Table(
     Column("evaluated_at", DateTime(timezone=True), nullable=False),
     Index("ix_evaluations_project", "project"),
     Index("ix_evaluations_department", "department"),
+    # The key a new evaluation replaces the old one by.
+    Index("ix_evaluations_key", "department", "project", "year"),
 )
 
 evaluation_items = Table(
@@ -189,8 +194,15 @@ def storable(value: Any) -> Any:
     """A row value as every database can hold it: NUL (U+0000) dropped from each string,
     inside JSON too. It is never meaningful in a table (a damaged cell), PostgreSQL cannot
     hold it, and XML writers (XLSX) cannot write it, so it is dropped at the store's door."""
+    kind = type(value)
+    if kind is str:
+        return value.replace("\x00", "") if "\x00" in value else value
+    if value is None or kind is int or kind is float or kind is bool:
+        return value  # most of a row: answered without the checks below (an import's hot path)
     if isinstance(value, str):
         return value.replace("\x00", "") if "\x00" in value else value
+    if isinstance(value, dict | list | tuple) and "\\x00" not in repr(value):
+        return value  # no NUL anywhere inside (repr writes it \x00): nothing to walk
     if isinstance(value, dict):
         return {storable(k): storable(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
@@ -199,13 +211,25 @@ def storable(value: Any) -> Any:
 
 
 def too_long(table: Table, row: dict[str, Any]) -> tuple[str, int, int] | None:
-    """The first column of ``row`` longer than its ``String(n)``: (column, length, n)."""
+    """The first column of ``row`` longer than its ``String(n)``: (column, length, n).
+
+    The length is the one stored: NUL (which :func:`storable` drops) is not counted.
+    """
+    limits = _limits(table)
     for name, value in row.items():
-        if isinstance(value, str):
-            limit = getattr(table.c[name].type, "length", None)
-            if limit is not None and len(value) > limit:
-                return name, len(value), limit
+        limit = limits.get(name)
+        if limit is not None and isinstance(value, str) and len(value) > limit:
+            length = len(value) - value.count("\x00")
+            if length > limit:
+                return name, length, limit
     return None
+
+
+@functools.cache
+def _limits(table: Table) -> dict[str, int]:
+    """Each ``String(n)`` column's n."""
+    lengths = {c.name: getattr(c.type, "length", None) for c in table.c}
+    return {name: n for name, n in lengths.items() if n is not None}
 
 
 # 审核人更正: a reviewer's levels for an indicator, keyed by what survives a re-import

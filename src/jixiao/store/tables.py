@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -10,11 +10,13 @@ from sqlalchemy import (
     func,
     or_,
     select,
+    tuple_,
 )
 
 from ..model import Contact, Funds, Indicator, PublishedSelfEvaluation, Source, TargetTable
 from ..query import TableQuery
-from .database import Database
+from . import database
+from .database import Database, in_batches
 from .schema import documents, filings, indicators, storable, target_tables, too_long
 
 
@@ -114,35 +116,137 @@ class Tables(Database):
         exact: bool = False,
         batch: int = 500,
     ) -> Iterator[TargetTable]:
-        """Stored tables in document order, read in batches so memory stays flat."""
-        q = (
-            select(target_tables, documents.c.name.label("file"), documents.c.path.label("path"))
-            .join(documents, documents.c.id == target_tables.c.document_id)
-            .order_by(documents.c.path, target_tables.c.idx)
-        )
-        if ids is not None:
-            q = q.where(target_tables.c.id.in_(list(ids)))
+        """Stored tables in document order, read in batches so memory stays flat.
+
+        Chosen by ``ids`` (any number: never one IN list of them all) or by project.
+        """
+        q = _whole_tables()
         if project is not None:
             q = q.where(
                 target_tables.c.project == project
                 if exact
                 else target_tables.c.project.contains(project, autoescape=True)
             )
+        if ids is not None:
+            for _, t in self._by_ids(q, ids, batch):
+                yield t
+            return
         with self._read() as conn:
             result = conn.execution_options(yield_per=batch).execute(q).mappings()
             for part in result.partitions(batch):
-                by_id = {r["id"]: r for r in part}
-                inds: dict[int, list[Indicator]] = {i: [] for i in by_id}
-                iq = (
-                    select(indicators)
-                    .where(indicators.c.table_id.in_(list(by_id)))
-                    .order_by(indicators.c.table_id, indicators.c.position)
-                )
-                with self.engine.connect() as c2:
-                    for ir in c2.execute(iq).mappings():
-                        inds[ir["table_id"]].append(_indicator_of(ir))
-                for tid, r in by_id.items():
-                    yield _table_of(r, inds[tid])
+                for _, t in self._with_indicators(part):
+                    yield t
+
+    def tables_by_id(self, ids: Iterable[int]) -> dict[int, TargetTable]:
+        """Stored tables by id, in document order (a batch of matched returns' tables)."""
+        return dict(self._by_ids(_whole_tables(), ids, 500))
+
+    def _by_ids(self, q: Any, ids: Iterable[int], batch: int) -> Iterator[tuple[int, TargetTable]]:
+        # Each batch is a run of the ids in document order, so the query's own order
+        # within it is the order across batches.
+        for chunk in in_batches(self._in_document_order(ids), batch):
+            with self._read() as conn:
+                part = conn.execute(q.where(target_tables.c.id.in_(chunk))).mappings().all()
+            yield from self._with_indicators(part)
+
+    def _in_document_order(self, ids: Iterable[int]) -> list[int]:
+        """The stored ones of ``ids``, in document order (the database's order of paths)."""
+        t, d = target_tables.c, documents.c
+        with self._read() as conn:
+            found: list[Any] = []
+            for chunk in in_batches(set(ids)):
+                q = select(t.id, t.document_id, t.idx).where(t.id.in_(chunk))
+                found += conn.execute(q).all()
+            docs = {r.document_id for r in found}
+            ranked = select(d.id).order_by(d.path)
+            if (
+                len(docs) <= database.IN_BATCH
+            ):  # their documents alone; past one IN list, all of them
+                ranked = ranked.where(d.id.in_(docs))
+            rank = {doc: n for n, doc in enumerate(conn.execute(ranked).scalars())}
+        found.sort(key=lambda r: (rank[r.document_id], r.idx))
+        return [r.id for r in found]
+
+    def _with_indicators(self, part: Sequence[Any]) -> Iterator[tuple[int, TargetTable]]:
+        """A batch of table rows made whole: their indicators in one query."""
+        by_id = {r["id"]: r for r in part}
+        if not by_id:
+            return
+        inds: dict[int, list[Indicator]] = {i: [] for i in by_id}
+        iq = (
+            select(indicators)
+            .where(indicators.c.table_id.in_(list(by_id)))
+            .order_by(indicators.c.table_id, indicators.c.position)
+        )
+        with self.engine.connect() as c2:
+            for ir in c2.execute(iq).mappings():
+                inds[ir["table_id"]].append(_indicator_of(ir))
+        for tid, r in by_id.items():
+            yield tid, _table_of(r, inds[tid])
+
+    def filings(
+        self, keys: Iterable[tuple[str, str | None]]
+    ) -> dict[tuple[str, str | None], list[Filing]]:
+        """申报: the stored tables filed under each (project, department) key — by any
+        department when it is None — as ids and sources, not whole tables, in document order.
+
+        One indexed query per batch of keys: what a key costs does not depend on how
+        many other departments filed a project of the same name.
+        """
+        wanted = set(keys)
+        out: dict[tuple[str, str | None], list[Filing]] = {k: [] for k in wanted}
+        t = target_tables.c
+        base = (
+            select(t.id, t.project, t.department, documents.c.name, t.idx)
+            .join(documents, documents.c.id == t.document_id)
+            .order_by(documents.c.path, t.idx)
+        )
+        keyed = sorted((p, d) for p, d in wanted if d)
+        # An empty department is a table with none: matched by project, then in Python.
+        loose = sorted({p for p, d in wanted if not d})
+        with self._read() as conn:
+            for pairs in in_batches(keyed, width=2):
+                for r in conn.execute(base.where(tuple_(t.project, t.department).in_(pairs))):
+                    out[(r.project, r.department)].append(_filing(r))
+            for names in in_batches(loose):
+                for r in conn.execute(base.where(t.project.in_(names))):
+                    f = _filing(r)
+                    if (r.project, None) in out:
+                        out[(r.project, None)].append(f)
+                    if (r.project, "") in out and not r.department:
+                        out[(r.project, "")].append(f)
+        return out
+
+    def departments_of(self, project: str) -> list[str | None]:
+        """The departments that filed a project of exactly this name."""
+        t = target_tables.c
+        q = select(t.department).where(t.project == project).distinct()
+        with self._read() as conn:
+            return list(conn.execute(q).scalars())
+
+
+@dataclass(frozen=True, slots=True)
+class Filing:
+    """申报: one stored table as a return is matched to it — its id, key and source."""
+
+    id: int
+    project: str
+    department: str | None
+    file: str
+    index: int
+
+
+def _whole_tables() -> Any:
+    """Tables with their documents' name and path, in document order."""
+    return (
+        select(target_tables, documents.c.name.label("file"), documents.c.path.label("path"))
+        .join(documents, documents.c.id == target_tables.c.document_id)
+        .order_by(documents.c.path, target_tables.c.idx)
+    )
+
+
+def _filing(r: Any) -> Filing:
+    return Filing(r.id, r.project, r.department, r.name, r.idx)
 
 
 def _filtered(stmt: Any, q: TableQuery) -> Any:
@@ -209,11 +313,13 @@ _LABELS = {
 def overlong(t: TargetTable) -> str | None:
     """Why a table cannot be stored whole: a field longer than its column (the same
     limit on SQLite as on PostgreSQL), in words a person can act on; None when it fits."""
-    found = too_long(target_tables, _table_row(0, 0, t))
+    # The values as read (too_long does not count the NUL storable would drop): the rows
+    # themselves are built once, when they are stored.
+    found = too_long(target_tables, _table_values(0, 0, t))
     whose = ""
     if found is None:
         for n, ind in enumerate(t.indicators):
-            found = too_long(indicators, _indicator_row(0, n, ind))
+            found = too_long(indicators, _indicator_values(0, n, ind))
             if found is not None:
                 whose = f"第 {n + 1} 项指标的"
                 break
