@@ -16,6 +16,7 @@ not itself a label.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from ..errors import TruncatedTable
 from ..model import Contact, Funds, Indicator, Source, TargetTable
@@ -388,6 +389,7 @@ _TEMPLATE = (
 )  # fmt: skip
 
 
+@lru_cache(maxsize=1024)
 def _declared_total(header_cell: str) -> float | None:
     """``"分值 (90分)"`` → 90.0; None where the header states no total."""
     m = _DECLARED.search(header_cell)
