@@ -148,6 +148,11 @@ def build(seg: Segment, file: str, path: str | None = None) -> TargetTable:
     return _assemble(rows, project, seg, file, path)
 
 
+# Cell text → (indicator column, field) it names: the two look-ups above the indicator
+# block, where every cell may be a label or a column header.
+_KINDS: dict[str, tuple[str | None, str | None]] = {}
+
+
 class _Rows:
     """The rows of one district table as they are read: labelled rows, then indicators.
 
@@ -182,11 +187,17 @@ class _Rows:
         if cols is None:
             found: list[tuple[int, str]] = []
             labels: list[tuple[int, str]] = []
+            kinds = _KINDS
             for c, t in texts:
-                if (k := column_of(t)) is not None:
-                    found.append((c, k))
-                if (k := field_of(t)) is not None:
-                    labels.append((c, k))
+                kind = kinds.get(t)
+                if kind is None:
+                    kind = (column_of(t), field_of(t))
+                    if len(kinds) < 4096:
+                        kinds[t] = kind
+                if kind[0] is not None:
+                    found.append((c, kind[0]))
+                if kind[1] is not None:
+                    labels.append((c, kind[1]))
             if found and (h := _columns(found)) is not None:
                 self.cols, self.header = h, row
                 self._header_key = [t.strip() for t in row]
@@ -204,7 +215,13 @@ class _Rows:
             self._join(texts)
             return
         if cols is not None and not labels:
-            if self._header_key is not None and [t.strip() for t in row] == self._header_key:
+            hk = self._header_key
+            if (
+                hk is not None
+                and len(row) == len(hk)
+                and row[texts[0][0]].strip() == hk[texts[0][0]]
+                and [t.strip() for t in row] == hk
+            ):
                 return  # a column-header row repeated after a page break
             if column_of(texts[0][1]) is not None and header_columns(row) is not None:
                 return  # the same, with the merged 绩效指标 cell left empty on the new page
