@@ -189,7 +189,7 @@ def parse_text(text: str, name: str, path: str = "") -> Document:
     for n, raw in enumerate(lines, 1):
         line = (clean_line(raw) if dirty else raw).strip(" \ufeff")
         if "\t" in line:
-            if not line.strip():
+            if line.isspace():
                 continue
             rows.append(line.split("\t"))
             row_lines.append(n)
@@ -210,7 +210,7 @@ def parse_text(text: str, name: str, path: str = "") -> Document:
 
 
 def _grid(rows: list[list[str]], row_lines: list[int]) -> Grid:
-    width = max(len(r) for r in rows)
+    width = max(map(len, rows))
     for r in rows:
         if len(r) < width:
             r.extend([""] * (width - len(r)))
