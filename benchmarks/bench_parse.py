@@ -6,7 +6,9 @@ The floor is what any parser of the text format must do at least: read each file
 decode it, split it into lines and each line into tab-separated cells. The parse is
 ``read_tables(read_document(path))`` to the last TargetTable; the reader alone
 (``read_document``) is shown between them, so the forms' share is the difference.
-Each figure is the best of ``--repeat`` runs alternating the three, on one core.
+Each figure is the best of ``--repeat`` runs alternating the three, on one core, in
+CPU time of this process (``time.process_time``): on a shared machine wall time
+moves with the neighbours' load, CPU time much less.
 ``--profile`` prints where one parse spends its time (cProfile, by own time).
 
 The real-table corpus (``tests/data/real``, HTML and text) is timed the same way:
