@@ -273,7 +273,9 @@ class _Rows:
         if labels is None:
             labels = [(c, k) for c, t in texts if (k := field_of(t)) is not None]
         took: list[str] = []
-        self.seen.update(k for _, k in labels)
+        seen = self.seen
+        for _, k in labels:
+            seen.add(k)
         for c, k in labels:
             if k == "indicators":
                 continue

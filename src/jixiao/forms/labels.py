@@ -393,14 +393,14 @@ def is_title(text: str) -> bool:
 
 # A cell that :func:`field_of` reads as 项目名称 holds the last character of one of its
 # variants (normalising only drops characters), unless an entity (&#21517;) makes one.
-_PROJECT_MARK = re.compile(
+PROJECT_MARK = re.compile(
     "[&" + "".join(sorted({re.escape(k[-1]) for k, f in _FIELDS.items() if f == "project"})) + "]"
 )
 
 
 def names_project(cells: list[str]) -> bool:
     """Whether any of these cells is a 项目名称 label: :func:`field_of` on each, inlined."""
-    if _PROJECT_MARK.search("".join(cells)) is None:
+    if PROJECT_MARK.search("".join(cells)) is None:
         return False
     memo = _memo_field
     for c in cells:

@@ -16,6 +16,7 @@ from .labels import (
     CONTACT_PHONE,
     MONEY_UNIT,
     PAGE_NUMBER,
+    PROJECT_MARK,
     TABLE_LABEL,
     TITLE_HEAD,
     TITLE_WORD,
@@ -148,13 +149,14 @@ def _split(g: Grid) -> list[Grid]:
     cuts: list[int] = []
     seen_project = False
     for r, row in enumerate(g.rows):
-        if r > 0 and TITLE_WORD in "".join(row) and (t := _sole_text(row)) and is_title(t):
+        joined = "".join(row)  # the cheap tests of both kinds of row, on the whole row
+        if r > 0 and TITLE_WORD in joined and (t := _sole_text(row)) and is_title(t):
             if seen_project:
                 cuts.append(r)
             # A title under a line or two of preamble (报表编号 …) starts no new table.
             seen_project = False
             continue
-        if names_project(row[:4]):
+        if PROJECT_MARK.search(joined) and names_project(row[:4]):
             if seen_project and (not cuts or cuts[-1] < r - 1 or r == 0):
                 # Keep the title rows just above it with the new table.
                 start = r
