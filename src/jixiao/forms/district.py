@@ -16,6 +16,7 @@ not itself a label.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from ..errors import TruncatedTable
 from ..model import Contact, Funds, Indicator, Source, TargetTable
@@ -50,9 +51,11 @@ def header_columns(row: list[str]) -> dict[str, int] | None:
     A header repeats a column name where extraction damaged it (``指标性质 | 指标性质``
     where ``指标名称`` was meant); the missing column then takes the first duplicate.
     """
-    found: list[tuple[int, str]] = [
-        (i, k) for i, c in enumerate(row) if c and (k := column_of(c)) is not None
-    ]
+    return _columns([(i, k) for i, c in enumerate(row) if c and (k := column_of(c)) is not None])
+
+
+def _columns(found: list[tuple[int, str]]) -> dict[str, int] | None:
+    """:func:`header_columns` from the row's (position, column) pairs, left to right."""
     keys = [k for _, k in found]
     if len(set(keys)) < 3 or "value" not in keys:
         return None
@@ -136,11 +139,18 @@ def build(seg: Segment, file: str, path: str | None = None) -> TargetTable:
             "标题之后没有表格内容", file=file, table=seg.index, line=seg.first_line
         )
     rows = _Rows(file, seg.index)
+    read, lines, page = rows.read, grid.row_lines, grid.page
+    n = len(lines)
     for r, row in enumerate(grid.rows):
-        rows.read(row, grid.line_of(r))
+        read(row, lines[r] if r < n else page)  # grid.line_of(r)
     project = _check_whole(rows, seg, grid, file)
     read_contact([p.text for p in seg.notes], rows.contact)
     return _assemble(rows, project, seg, file, path)
+
+
+# Cell text → (indicator column, field) it names: the two look-ups above the indicator
+# block, where every cell may be a label or a column header.
+_KINDS: dict[str, tuple[str | None, str | None]] = {}
 
 
 class _Rows:
@@ -159,6 +169,7 @@ class _Rows:
         self.cols: dict[str, int] | None = None
         self.header: list[str] | None = None
         self._header_key: list[str] | None = None
+        self._at: _Columns | None = None  # self.cols as the positions an indicator reads
         self._prev: list[str] | None = None  # the last row kept, for a continuation
         # What the last labelled row put into `values` / `extra`, so that a continuation
         # row joined into it can be read again: (field keys, extra name).
@@ -167,39 +178,59 @@ class _Rows:
         self.seen: set[str] = set()
 
     def read(self, row: list[str], line: int | None) -> None:
-        if self.cols is None:
-            h = header_columns(row)
-            if h is not None:
-                self.cols, self.header = h, row
-                self._header_key = [t.strip() for t in row]
-                self.seen.update(f"indicators.{k}" for k in h)
-                return
+        # One pass over the row's cells; every test below reads only these texts (a
+        # blank cell is no label, no column name and no value).
         texts = [(c, t) for c, t in enumerate(row) if t and not t.isspace()]
         if not texts:
             return
-        labels = self._labels(texts)
-        if self._continues(texts, labels):
+        cols = self.cols
+        if cols is None:
+            found: list[tuple[int, str]] = []
+            labels: list[tuple[int, str]] = []
+            kinds = _KINDS
+            for c, t in texts:
+                kind = kinds.get(t)
+                if kind is None:
+                    kind = (column_of(t), field_of(t))
+                    if len(kinds) < 4096:
+                        kinds[t] = kind
+                if kind[0] is not None:
+                    found.append((c, kind[0]))
+                if kind[1] is not None:
+                    labels.append((c, kind[1]))
+            if found and (h := _columns(found)) is not None:
+                self.cols, self.header = h, row
+                self._header_key = [t.strip() for t in row]
+                self.seen.update(f"indicators.{k}" for k in h)
+                self._at = _Columns(h)
+                return
+        else:
+            # Inside the indicator block a labelled row (联系人, or the next table's rows)
+            # starts with its label: looking at the first text only keeps the loop cheap.
+            # "预算执行率" is the one label that is also an indicator's name.
+            c0, t0 = texts[0]
+            k0 = field_of(t0)
+            labels = [(c0, k0)] if k0 is not None and k0 != "execution_weight" else []
+        if not labels and self._prev is not None and self._continues(texts, labels):
             self._join(texts)
             return
-        if self.cols is not None and not labels:
-            if self._header_key is not None and [t.strip() for t in row] == self._header_key:
+        if cols is not None and not labels:
+            hk = self._header_key
+            if (
+                hk is not None
+                and len(row) == len(hk)
+                and row[texts[0][0]].strip() == hk[texts[0][0]]
+                and [t.strip() for t in row] == hk
+            ):
                 return  # a column-header row repeated after a page break
             if column_of(texts[0][1]) is not None and header_columns(row) is not None:
                 return  # the same, with the merged 绩效指标 cell left empty on the new page
-            self.indicators.append(_indicator(row, self.cols, self.file, self.table, line))
+            assert self._at is not None
+            self.indicators.append(_indicator_at(row, self._at, self.file, self.table, line))
             self._prev, self._took = row, None
             return
-        self._took = self._take_labelled(row)
+        self._took = self._take_labelled(row, texts, labels if cols is None else None)
         self._prev = row
-
-    def _labels(self, texts: list[tuple[int, str]]) -> list[tuple[int, str]]:
-        if self.cols is None:
-            return [(c, k) for c, t in texts if (k := field_of(t)) is not None]
-        # Inside the indicator block a labelled row (联系人, or the next table's rows)
-        # starts with its label: looking at the first text only keeps the loop cheap.
-        # "预算执行率" is the one label that is also an indicator's name.
-        k0 = field_of(texts[0][1])
-        return [(texts[0][0], k0)] if k0 is not None and k0 != "execution_weight" else []
 
     def _continues(self, texts: list[tuple[int, str]], labels: list[tuple[int, str]]) -> bool:
         """Extraction (or a page break) split one cell over two rows: a row with no label
@@ -208,8 +239,10 @@ class _Rows:
         prev = self._prev
         if prev is None or labels:
             return False
-        if not all(c < len(prev) and prev[c].strip() for c, _ in texts):
-            return False
+        n = len(prev)
+        for c, _ in texts:
+            if c >= n or not prev[c].strip():
+                return False
         few = len(texts) <= 2 if self.cols is not None else len(texts) == 1 and texts[0][0] > 0
         return few or _completes_label(prev, texts)
 
@@ -228,11 +261,21 @@ class _Rows:
                 self.extra.pop(self._took[1], None)
             self._took = self._take_labelled(prev)
 
-    def _take_labelled(self, row: list[str]) -> tuple[list[str], str | None]:
-        texts = [(c, t) for c, t in enumerate(row) if t and not t.isspace()]
-        labels = [(c, k) for c, t in texts if (k := field_of(t)) is not None]
+    def _take_labelled(
+        self,
+        row: list[str],
+        texts: list[tuple[int, str]] | None = None,
+        labels: list[tuple[int, str]] | None = None,
+    ) -> tuple[list[str], str | None]:
+        """Read a labelled row; `texts` and `labels` are the row's, when already found."""
+        if texts is None:
+            texts = [(c, t) for c, t in enumerate(row) if t and not t.isspace()]
+        if labels is None:
+            labels = [(c, k) for c, t in texts if (k := field_of(t)) is not None]
         took: list[str] = []
-        self.seen.update(k for _, k in labels)
+        seen = self.seen
+        for _, k in labels:
+            seen.add(k)
         for c, k in labels:
             if k == "indicators":
                 continue
@@ -365,6 +408,7 @@ _TEMPLATE = (
 )  # fmt: skip
 
 
+@lru_cache(maxsize=1024)
 def _declared_total(header_cell: str) -> float | None:
     """``"分值 (90分)"`` → 90.0; None where the header states no total."""
     m = _DECLARED.search(header_cell)
@@ -379,14 +423,36 @@ def _cell(row: list[str], cols: dict[str, int], key: str) -> str:
     return clean_cell(s) if len(s) < 64 else clean_text(s)
 
 
-def _indicator(
-    row: list[str], cols: dict[str, int], file: str, table: int, line: int | None
+class _Columns:
+    """An indicator header's column positions, looked up once a table (None: no such column)."""
+
+    __slots__ = ("core", "level1", "level2", "name", "operator", "score", "unit", "value")
+
+    def __init__(self, cols: dict[str, int]) -> None:
+        get = cols.get
+        self.name, self.operator, self.value = get("name"), get("operator"), get("value")
+        self.unit, self.score, self.core = get("unit"), get("score"), get("core")
+        self.level1, self.level2 = get("level1"), get("level2")
+
+
+def _at(row: list[str], i: int | None) -> str:
+    """:func:`_cell` by position."""
+    if i is None or i >= len(row):
+        return ""
+    s = row[i]
+    if not s:
+        return s
+    return clean_cell(s) if len(s) < 64 else clean_text(s)
+
+
+def _indicator_at(
+    row: list[str], at: _Columns, file: str, table: int, line: int | None
 ) -> Indicator:
-    name = _cell(row, cols, "name")
-    value = normalize_digits(_cell(row, cols, "value"))
+    name = _at(row, at.name)
+    value = normalize_digits(_at(row, at.value))
     if not name:
         raise TruncatedTable("指标行缺少指标名称", file=file, table=table, line=line)
-    op_cell = _cell(row, cols, "operator")
+    op_cell = _at(row, at.operator)
     op = normalize_operator(op_cell)
     if not value and op != "定性":
         # A qualitative indicator may leave its value empty; any other is a cut row.
@@ -398,17 +464,16 @@ def _indicator(
         op = vop
     if op is None and not op_cell.strip() and number is None and value:
         op = "定性"  # an empty 指标性质 beside a value with no number in it
-    unit = _cell(row, cols, "unit") if "unit" in cols else vunit
     return Indicator.trusted(
         name=name,
         operator=op,
         value=value,
         number=number,
-        unit=unit,
-        score=parse_number(_cell(row, cols, "score")),
-        core=parse_core(_cell(row, cols, "core")),
-        level1=_cell(row, cols, "level1") or None,
-        level2=_cell(row, cols, "level2") or None,
+        unit=_at(row, at.unit) if at.unit is not None else vunit,
+        score=parse_number(_at(row, at.score)),
+        core=parse_core(_at(row, at.core)),
+        level1=_at(row, at.level1) or None,
+        level2=_at(row, at.level2) or None,
         operator_written=op_cell.strip() if is_operator_variant(op_cell) else None,
     )
 

@@ -9,6 +9,7 @@ every format reads it.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import NamedTuple
 
 from ..values import clean_text
@@ -342,6 +343,11 @@ TITLE_HEAD = re.compile(
 )
 
 
+# Every title holds this word (both title patterns need the table word): a cheap test
+# that spares the patterns on the lines and rows of a table's body.
+TITLE_WORD = "绩效"
+
+
 class Title(NamedTuple):
     """标题: what a table's title says about it."""
 
@@ -352,6 +358,14 @@ class Title(NamedTuple):
 
 def parse_title(text: str) -> Title | None:
     """``"长寿区2024年项目支出绩效目标表"`` → (长寿区, 2024, 项目支出); None when it is no title."""
+    if TITLE_WORD not in text:
+        return None
+    return _parse_title(text)
+
+
+@lru_cache(maxsize=4096)
+def _parse_title(text: str) -> Title | None:
+    # Memoised: a document repeats its titles (one a table), and a Title is immutable.
     m = TITLE.match(text)
     if m:
         region, kind = m.group("region") or None, m.group("kind") or None
@@ -375,6 +389,28 @@ def parse_title(text: str) -> Title | None:
 
 def is_title(text: str) -> bool:
     return parse_title(text) is not None
+
+
+# A cell that :func:`field_of` reads as 项目名称 holds the last character of one of its
+# variants (normalising only drops characters), unless an entity (&#21517;) makes one.
+PROJECT_MARK = re.compile(
+    "[&" + "".join(sorted({re.escape(k[-1]) for k, f in _FIELDS.items() if f == "project"})) + "]"
+)
+
+
+def names_project(cells: list[str]) -> bool:
+    """Whether any of these cells is a 项目名称 label: :func:`field_of` on each, inlined."""
+    if PROJECT_MARK.search("".join(cells)) is None:
+        return False
+    memo = _memo_field
+    for c in cells:
+        if c:
+            k = memo.get(c, "")
+            if k == "":
+                k = field_of(c)
+            if k == "project":
+                return True
+    return False
 
 
 # A table number printed above the title: "表十一", "表 3", "附表2".

@@ -16,11 +16,14 @@ from .labels import (
     CONTACT_PHONE,
     MONEY_UNIT,
     PAGE_NUMBER,
+    PROJECT_MARK,
     TABLE_LABEL,
     TITLE_HEAD,
+    TITLE_WORD,
     YEAR_LINE,
     field_of,
     is_title,
+    names_project,
     parse_title,
 )
 
@@ -109,8 +112,8 @@ def _is_contact(text: str) -> bool:
 
 
 def has_project_row(g: Grid) -> bool:
-    """Whether a grid has a 项目名称 row: the mark of a target table's header."""
-    return any(field_of(c) == "project" for row in g.rows for c in row[:4] if c)
+    """Whether a grid has a 项目名称 row (in its first four cells): a target table's header."""
+    return any(names_project(row[:4]) for row in g.rows)
 
 
 def _sole_text(row: list[str]) -> str | None:
@@ -146,14 +149,14 @@ def _split(g: Grid) -> list[Grid]:
     cuts: list[int] = []
     seen_project = False
     for r, row in enumerate(g.rows):
-        t = _sole_text(row)
-        if r > 0 and t is not None and is_title(t):
+        joined = "".join(row)  # the cheap tests of both kinds of row, on the whole row
+        if r > 0 and TITLE_WORD in joined and (t := _sole_text(row)) and is_title(t):
             if seen_project:
                 cuts.append(r)
             # A title under a line or two of preamble (报表编号 …) starts no new table.
             seen_project = False
             continue
-        if any(field_of(c) == "project" for c in row[:4] if c):
+        if PROJECT_MARK.search(joined) and names_project(row[:4]):
             if seen_project and (not cuts or cuts[-1] < r - 1 or r == 0):
                 # Keep the title rows just above it with the new table.
                 start = r

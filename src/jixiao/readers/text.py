@@ -48,6 +48,8 @@ INLINE_BREAKS = "\v\f\x1c\x1d\x1e\x85\u2028\u2029"
 _TO_SPACE = str.maketrans(dict.fromkeys(INLINE_BREAKS, " "))
 # Every other control character but the tab (the cell separator): dropped.
 _DROPPED = re.compile(r"[\x00-\x08\x0e-\x1b\x1f\x7f-\x84\x86-\x9f]")
+# Every character that clean_line changes (the tab and the line ends are not among them).
+_TO_CLEAN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
 # A UTF-8 character is at most 4 bytes: a cut leaves at most 3 of them.
 _MAX_CUT = 3
 # A simplified-Chinese text has next to no ideographs outside GB2312's 6,763;
@@ -179,21 +181,26 @@ def parse_text(text: str, name: str, path: str = "") -> Document:
     blocks: list[Block] = []
     rows: list[list[str]] = []
     row_lines: list[int] = []
-    lines = _LINE_END.split(text)
+    lines = _LINE_END.split(text) if "\r" in text else text.split("\n")
     if lines and lines[-1] == "":
         lines.pop()  # the newline that ends the last line starts no line
+    # Most files hold no control character at all: their lines need no cleaning.
+    dirty = _TO_CLEAN.search(text) is not None
     for n, raw in enumerate(lines, 1):
-        line = clean_line(raw).strip(" \ufeff")
-        if not line.strip():
-            continue
+        line = (clean_line(raw) if dirty else raw).strip(" \ufeff")
         if "\t" in line:
+            if line.isspace():
+                continue
             rows.append(line.split("\t"))
             row_lines.append(n)
+            continue
+        line = line.strip()
+        if not line:
             continue
         if rows:
             blocks.append(_grid(rows, row_lines))
             rows, row_lines = [], []
-        blocks.append(Paragraph(line.strip(), n))
+        blocks.append(Paragraph(line, n))
     if rows:
         g = _grid(rows, row_lines)
         # A last line without its newline, inside a table, may be a row cut short.
@@ -203,7 +210,7 @@ def parse_text(text: str, name: str, path: str = "") -> Document:
 
 
 def _grid(rows: list[list[str]], row_lines: list[int]) -> Grid:
-    width = max(len(r) for r in rows)
+    width = max(map(len, rows))
     for r in rows:
         if len(r) < width:
             r.extend([""] * (width - len(r)))
