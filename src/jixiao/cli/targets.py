@@ -186,7 +186,8 @@ def export_cmd(
     store = open_store(db)
     query = TableQuery(project=project, department=department, year=year)
     kind = fmt.value
-    write_output(output, kind, lambda out: service.export_tables(store, kind, out, query))  # type: ignore[arg-type]
+    n = write_output(output, kind, lambda out: service.export_tables(store, kind, out, query))  # type: ignore[arg-type]
+    service.record_export(store, what="tables", fmt=kind, query=query, rows=n)
 
 
 @app.command("list")
