@@ -77,9 +77,11 @@ def import_cmd(
         reported = sum(1 for f in done.files if f.status in ("imported", "replaced"))
         stored = max(reported, store.document_count() - files_before)
         total = store.count()
+        # A file committed before its outcome reached the report is stored, not pending.
+        pending = max(0, stop.pending - (stored - reported))
         console_err.print(
             f"已中断：已存入 {stored} 个文件（{total - tables_before} 张表），"
-            f"未处理 {stop.pending} 个；库中共 {total} 张表",
+            f"未处理 {pending} 个；库中共 {total} 张表",
             soft_wrap=True,
         )
         raise typer.Exit(130) from None
