@@ -79,18 +79,35 @@ def _shot(page: Page, name: str) -> None:
         page.screenshot(path=str(Path(folder) / f"{name}.png"))
 
 
-def test_1_upload_the_seed_documents(server: str, browser_page: Page) -> None:
-    page = browser_page
+_UPLOADED: set[str] = set()  # the servers (of this worker) the seeds are uploaded to
+
+
+def _upload(server: str, page: Page) -> None:
     page.goto(f"{server}/import")
     page.locator("input[type=file]").first.set_input_files([str(p) for p in SEEDS])
     expect(page.locator("#chosen")).to_have_text("已选择 2 个文件")
     page.get_by_role("button", name="导入").click()
     result = page.locator("#import-result")
     expect(result).to_contain_text("读取文件 2 个，导入表 36 张", timeout=30_000)
-    _shot(page, "import")
+    _UPLOADED.add(server)
 
 
-def test_2_search_and_open_a_table_with_its_finding(server: str, browser_page: Page) -> None:
+@pytest.fixture
+def seeded(server: str, browser_page: Page) -> None:
+    """The seeds on the server: uploaded by test 1, or here when pytest-xdist gave this
+    worker the later tests but not the first (each worker has a server of its own)."""
+    if server not in _UPLOADED:
+        _upload(server, browser_page)
+
+
+def test_1_upload_the_seed_documents(server: str, browser_page: Page) -> None:
+    _upload(server, browser_page)
+    _shot(browser_page, "import")
+
+
+def test_2_search_and_open_a_table_with_its_finding(
+    server: str, browser_page: Page, seeded: None
+) -> None:
     page = browser_page
     page.goto(f"{server}/tables")
     _shot(page, "tables")
@@ -104,7 +121,7 @@ def test_2_search_and_open_a_table_with_its_finding(server: str, browser_page: P
     _shot(page, "table")
 
 
-def test_3_correct_an_inferred_level(server: str, browser_page: Page) -> None:
+def test_3_correct_an_inferred_level(server: str, browser_page: Page, seeded: None) -> None:
     page = browser_page
     page.goto(f"{server}/tables?q=劝导")
     page.get_by_role("link", name="全区安全劝导站经费").click()
@@ -120,7 +137,7 @@ def test_3_correct_an_inferred_level(server: str, browser_page: Page) -> None:
 
 
 def test_4_download_an_xlsx_and_read_it_back(
-    server: str, browser_page: Page, tmp_path: Path
+    server: str, browser_page: Page, seeded: None, tmp_path: Path
 ) -> None:
     page = browser_page
     page.goto(f"{server}/tables?department=财政局")
@@ -134,7 +151,7 @@ def test_4_download_an_xlsx_and_read_it_back(
 
 
 def test_5_fill_a_self_evaluation_and_see_its_grade(
-    server: str, browser_page: Page, tmp_path: Path
+    server: str, browser_page: Page, seeded: None, tmp_path: Path
 ) -> None:
     page = browser_page
     page.goto(f"{server}/selfeval")
@@ -162,7 +179,7 @@ def test_5_fill_a_self_evaluation_and_see_its_grade(
     _shot(page, "selfeval")
 
 
-def test_6_the_overview_draws_its_charts(server: str, browser_page: Page) -> None:
+def test_6_the_overview_draws_its_charts(server: str, browser_page: Page, seeded: None) -> None:
     page = browser_page
     page.goto(f"{server}/")
     expect(page.locator("#chart-departments canvas")).to_have_count(1)

@@ -150,3 +150,24 @@ def test_the_whole_path_with_three_people(
     public.get_by_role("button", name="查询").click()
     public.get_by_role("link", name=PROJECT).first.click()
     expect(public.locator("main")).to_contain_text("保障全区财政信息系统稳定运行")
+
+
+def test_the_path_left_an_audit_trail_that_verifies(site: tuple[str, str]) -> None:
+    import sqlite3
+
+    from typer.testing import CliRunner
+
+    from jixiao.cli import app
+
+    _, db = site
+    with sqlite3.connect(db) as conn:
+        actions = [a for (a,) in conn.execute("SELECT action FROM audit_log ORDER BY id")]
+    for step in ("sign-in", "import", "submit", "return", "mark-finding", "approve", "publish"):
+        assert step in actions, step
+    r = CliRunner().invoke(app, ["audit", "verify", "--db", db])
+    assert r.exit_code == 0 and "校验通过" in r.output, r.output
+    # Any row changed by hand: the chain says where.
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE audit_log SET actor = 'someone' WHERE action = 'approve'")
+    r = CliRunner().invoke(app, ["audit", "verify", "--db", db])
+    assert r.exit_code == 1 and "未通过" in r.output

@@ -37,7 +37,7 @@ from .forms import read_tables
 from .model import TargetTable
 from .readers import READERS, read_document
 from .readers.safety import check_size
-from .store import Store, overlong
+from .store import AuditNote, Store, overlong
 
 
 @dataclass(slots=True)
@@ -472,8 +472,10 @@ def import_paths(
     workers: int | None = None,
     progress: Callable[[FileOutcome], None] | None = None,
     reading: Callable[[str], None] | None = None,
+    actor: str | None = None,
 ) -> ImportReport:
     """Import files and folders into the store; see the module docstring for the rules.
+    Each file stored is an entry of the audit trail by ``actor`` (None: the system).
 
     ``reading`` is told the file the import now waits for (before its outcome is
     known), ``progress`` each file's outcome once it is stored.
@@ -488,7 +490,7 @@ def import_paths(
     try:
         for p in parsed:
             storing = p
-            outcome = store_parsed(p, store)
+            outcome = store_parsed(p, store, actor=actor)
             report.files.append(outcome)
             storing = None
             if progress is not None:
@@ -517,21 +519,23 @@ def _settle(p: ParsedFile, store: Store, report: ImportReport) -> None:
             )
 
 
-def store_parsed(p: ParsedFile, store: Store) -> FileOutcome:
+def store_parsed(p: ParsedFile, store: Store, *, actor: str | None = None) -> FileOutcome:
     """Store one parsed file unless it is unchanged; a file with no readable table is
-    refused; a file the database does not take fails alone (rolled back, one line)."""
+    refused; a file the database does not take fails alone (rolled back, one line).
+    A file stored (imported, replaced, or found under a new path) is an audit entry
+    ("import", ``document:<name>``), written in the file's own transaction."""
     _refuse_overlong(p)
     if p.fatal:
         return FileOutcome(p.path, p.name, "refused", 0, p.findings)
     try:
-        return _store(p, store)
+        return _store(p, store, actor)
     except StoreError as e:
         where = Location(file=p.name)
         failure = Finding("import.store_failed", Severity.ERROR, where, None, str(e))
         return FileOutcome(p.path, p.name, "failed", 0, [failure])
 
 
-def _store(p: ParsedFile, store: Store) -> FileOutcome:
+def _store(p: ParsedFile, store: Store, actor: str | None) -> FileOutcome:
     same, existed = store.lookup(path=p.path, sha256=p.sha256)
     if same is not None:
         problems = list(same.problems)
@@ -541,10 +545,18 @@ def _store(p: ParsedFile, store: Store) -> FileOutcome:
             note = f"已存在（内容相同）：与已导入的 {same.path} 相同，未重复导入"
             copy = Finding("import.same_content", Severity.INFO, Location(file=p.name), None, note)
             return FileOutcome(p.path, p.name, "unchanged", same.table_count, [*problems, copy])
-        store.move_document(same.id, path=p.path, name=p.name)
+        moving = AuditNote(actor, "import", f"document:{p.name}", before={"path": same.path},
+                           after={"path": p.path}, detail="路径已更新（内容相同）")  # fmt: skip
+        store.move_document(same.id, path=p.path, name=p.name, audit=moving)
         note = f"已存在（内容相同），路径已更新：{same.path} → {p.path}"
         moved = Finding("import.moved", Severity.INFO, Location(file=p.name), None, note)
         return FileOutcome(p.path, p.name, "moved", same.table_count, [*problems, moved])
+    old = store.document(path=p.path) if existed else None
+    entry = AuditNote(
+        actor, "import", f"document:{p.name}",
+        before={"tables": old.table_count, "sha256": old.sha256} if old is not None else None,
+        after={"tables": len(p.tables), "sha256": p.sha256}, detail=p.path,
+    )  # fmt: skip
     store.replace_document(
         path=p.path,
         name=p.name,
@@ -553,6 +565,7 @@ def _store(p: ParsedFile, store: Store) -> FileOutcome:
         size=p.size,
         tables=p.tables,
         problems=[f for f in p.findings if f.severity is Severity.ERROR],
+        audit=entry,
     )
     return FileOutcome(
         p.path, p.name, "replaced" if existed else "imported", len(p.tables), p.findings

@@ -14,6 +14,8 @@ objects until a face turns them into a line of text or a response.
     evaluate / monitor                 filled workbooks scored against the stored tables
     list_evaluations / show_evaluation stored self-evaluations
     export_tables / export_findings    every output, in every format
+    audit_record / audit_entries       the audit trail (审计记录): append, read,
+    audit_verify / export_audit        check the hash chain, export
     output_file                        an output file written whole or not at all
 """
 
@@ -24,6 +26,7 @@ import os
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
+from datetime import datetime
 from typing import IO, Any, Literal, TextIO
 
 from .config import Config
@@ -46,7 +49,7 @@ from .rules import Finding, Severity, check
 from .scoring.published import DepartmentSummary as DepartmentSummary
 from .scoring.published import by_department, compare
 from .scoring.settings import ScoringSettings
-from .store import Store, TableSummary, display_url
+from .store import AuditEntry, AuditReport, Store, TableSummary, display_url
 from .store.evaluations import (
     EvaluationRecord,
     evaluation_scores,
@@ -55,6 +58,8 @@ from .store.evaluations import (
 )
 
 __all__ = [
+    "AuditEntry", "AuditReport", "audit_entries", "audit_record", "audit_verify", "export_audit",
+    "record_export",
     "FileOutcome", "ImportInterrupted", "ImportReport", "Store", "StoredEvaluation", "TableSet",
     "classify",
     "documents_in", "evaluate", "export_evaluations", "export_findings", "export_tables",
@@ -71,6 +76,7 @@ __all__ = [
 ]  # fmt: skip
 
 TableFormat = Literal["json", "csv", "xlsx"]
+AuditFormat = Literal["json", "csv", "xlsx"]
 FindingFormat = Literal["json", "csv", "xlsx"]
 FailOn = Literal["error", "warning", "info", "never"]
 
@@ -126,12 +132,17 @@ def import_paths(
     workers: int | None = None,
     progress: Callable[[FileOutcome], None] | None = None,
     reading: Callable[[str], None] | None = None,
+    actor: str | None = None,
 ) -> ImportReport:
     """Import files and folders; a bad file is reported and the batch goes on.
 
-    Ctrl-C raises :class:`ImportInterrupted` carrying the report of what was stored.
+    Each file stored is one audit entry by ``actor`` (None: the system), written in the
+    file's own transaction. Ctrl-C raises :class:`ImportInterrupted` carrying the report
+    of what was stored.
     """
-    return _import_paths(paths, store, workers=workers, progress=progress, reading=reading)
+    return _import_paths(
+        paths, store, workers=workers, progress=progress, reading=reading, actor=actor
+    )
 
 
 MAX_UPLOAD_BYTES = MAX_FILE_BYTES
@@ -177,10 +188,7 @@ def import_upload(
                 t.source.path = None
         if department is not None:
             _only_own(parsed, name, department)
-        outcome = store_parsed(parsed, store)
-        if outcome.status in ("imported", "replaced"):
-            audit(store, actor, "import", f"document:{name}",
-                  after={"tables": outcome.tables, "sha256": parsed.sha256})  # fmt: skip
+        outcome = store_parsed(parsed, store, actor=actor)
         if parsed.tables:
             _keep_document(store, path, parsed.sha256, suffix)
         report.files.append(outcome)
@@ -355,11 +363,20 @@ LEVELS: dict[str, tuple[str, ...]] = {
 
 
 def correct_levels(
-    store: Store, table_id: int, position: int, level1: str, level2: str
+    store: Store,
+    table_id: int,
+    position: int,
+    level1: str,
+    level2: str,
+    *,
+    actor: str | None = None,
 ) -> TargetTable:
     """A reviewer's 一级/二级指标 for one indicator (审核人更正): stored, kept across
-    re-imports, and used by the review and the self-evaluation from then on."""
+    re-imports, and used by the review and the self-evaluation from then on. The
+    correction is an audit entry ("correct-level", ``table:<id>``, the levels before and
+    after) committed with it."""
     from .errors import JixiaoError
+    from .store import AuditNote
 
     if level2 not in LEVELS.get(level1, ()):
         raise JixiaoError(f"“{level1} / {level2}”不是指标体系中的一级/二级指标")
@@ -368,7 +385,15 @@ def correct_levels(
         raise JixiaoError(f"没有编号为 {table_id} 的目标表")
     if not 0 <= position < len(table.indicators):
         raise JixiaoError(f"目标表 {table_id} 没有第 {position + 1} 项指标")
-    store.correct_levels(table, table.indicators[position].name, level1, level2)
+    ind = table.indicators[position]
+    note = AuditNote(
+        actor, "correct-level", f"table:{table_id}",
+        before={"indicator": ind.name, "position": position, "level1": ind.level1,
+                "level2": ind.level2},
+        after={"indicator": ind.name, "position": position, "level1": level1, "level2": level2},
+        detail=ind.name,
+    )  # fmt: skip
+    store.correct_levels(table, ind.name, level1, level2, audit=note)
     corrected = table_by_id(store, table_id)
     assert corrected is not None
     return corrected
@@ -554,10 +579,8 @@ def audit(
     before: Any = None, after: Any = None, detail: str | None = None,
 ) -> None:  # fmt: skip
     """One entry of the audit trail (审计记录) for a step someone took."""
-    record = getattr(store, "record", None)
-    if record is not None:
-        record(actor=actor, action=action, subject=subject, before=before, after=after,
-               detail=detail)  # fmt: skip
+    store.record(actor=actor, action=action, subject=subject, before=before, after=after,
+                 detail=detail)  # fmt: skip
 
 
 # -- the workflow ----------------------------------------------------------------------
@@ -862,9 +885,13 @@ def show_evaluation(store: Store, key: str) -> list[StoredEvaluation]:
 
 
 def export_tables(
-    store: Store, fmt: TableFormat, out: TextIO | IO[bytes] | str, query: TableQuery | None = None
+    store: Store,
+    fmt: TableFormat,
+    out: TextIO | IO[bytes] | str,
+    query: TableQuery | None = None,
 ) -> int:
-    """Stored tables as JSON (interchange form), CSV or XLSX; returns the rows written."""
+    """Stored tables as JSON (interchange form), CSV or XLSX; returns the rows written.
+    Once the output is complete, :func:`record_export` makes it an audit entry."""
     from .exports import write_csv, write_json, write_xlsx
 
     q = query or TableQuery()
@@ -873,9 +900,31 @@ def export_tables(
     else:
         tables = store.tables(ids=[s.id for s in store.summaries(q)])
     if fmt == "xlsx":
-        return write_xlsx(tables, out)  # type: ignore[arg-type]
-    writer = write_json if fmt == "json" else write_csv
-    return writer(tables, out)  # type: ignore[arg-type]
+        n = write_xlsx(tables, out)  # type: ignore[arg-type]
+    else:
+        writer = write_json if fmt == "json" else write_csv
+        n = writer(tables, out)  # type: ignore[arg-type]
+    return n
+
+
+def record_export(
+    store: Store,
+    *,
+    what: str,
+    fmt: str,
+    query: TableQuery | dict[str, Any] | None,
+    rows: int,
+    by: str | None = None,
+) -> int:
+    """A completed export as an audit entry ("export", subject ``what``: "tables",
+    "findings", "audit" …): its format and query in ``detail``, the rows in ``after``."""
+    from .store.audit import canonical
+
+    asked = query.model_dump(exclude_defaults=True) if isinstance(query, TableQuery) else query
+    asked = {k: v for k, v in (asked or {}).items() if v is not None}
+    detail = f"{fmt} {canonical(asked)}" if asked else fmt
+    after = {"format": fmt, "query": asked, "rows": rows}
+    return store.record(actor=by, action="export", subject=what, after=after, detail=detail)
 
 
 def export_findings(
@@ -907,3 +956,80 @@ def output_file(path: str, *, binary: bool, newline: str | None = None) -> Itera
 
     with _output_file(path, binary=binary, newline=newline) as f:
         yield f
+
+
+# -- the audit trail ------------------------------------------------------------------
+
+
+def audit_record(
+    store: Store,
+    *,
+    actor: str | None,
+    action: str,
+    subject: str | None = None,
+    before: Any = None,
+    after: Any = None,
+    detail: str | None = None,
+) -> int:
+    """Append one entry to the audit trail on its own (an action that changes the store
+    writes its entry in its own transaction instead: ``audit=AuditNote(...)``)."""
+    return store.record(
+        actor=actor, action=action, subject=subject, before=before, after=after, detail=detail
+    )
+
+
+def audit_entries(
+    store: Store,
+    *,
+    actor: str | None = None,
+    action: str | None = None,
+    subject: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+    newest_first: bool = False,
+) -> list[AuditEntry]:
+    """Entries of the audit trail, oldest first unless ``newest_first``; filters are exact
+    (actor, action, subject) and ``since`` ≤ time < ``until``."""
+    return store.audit_entries(
+        actor=actor, action=action, subject=subject, since=since, until=until,
+        limit=limit, offset=offset, newest_first=newest_first,
+    )  # fmt: skip
+
+
+def audit_verify(db: Store | str | None, *, known_hash: str | None = None) -> AuditReport:
+    """Check the audit trail's hash chain (``jixiao audit verify``): ok with the count and
+    the last hash, or the first broken entry and why. ``known_hash``, a last hash written
+    down earlier, must still be in the chain (deleting the newest entries shows then)."""
+    if isinstance(db, Store):
+        return db.verify_audit(known_hash=known_hash)
+    with open_store(db) as store:
+        return store.verify_audit(known_hash=known_hash)
+
+
+def export_audit(
+    store: Store,
+    fmt: AuditFormat,
+    out: TextIO | IO[bytes] | str,
+    *,
+    actor: str | None = None,
+    action: str | None = None,
+    subject: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+) -> int:
+    """The audit trail (oldest first, streamed) as CSV, JSON or XLSX; returns the entries
+    written (:func:`record_export` then makes the export itself an entry)."""
+    from .exports.audit import write_audit_csv, write_audit_json, write_audit_xlsx
+
+    entries = store.iter_audit_entries(
+        actor=actor, action=action, subject=subject, since=since, until=until
+    )
+    if fmt == "xlsx":
+        n = write_audit_xlsx(entries, out)  # type: ignore[arg-type]
+    elif fmt == "csv":
+        n = write_audit_csv(entries, out)  # type: ignore[arg-type]
+    else:
+        n = write_audit_json(entries, out)  # type: ignore[arg-type]
+    return n

@@ -4,6 +4,7 @@ parses options, shows progress and prints.
 
 from __future__ import annotations
 
+from . import audit as _audit  # noqa: F401  (registers its commands)
 from . import evaluation as _evaluation  # noqa: F401  (registers its commands)
 from . import review as _review  # noqa: F401  (registers its commands)
 from . import targets as _targets  # noqa: F401  (registers its commands)

@@ -32,7 +32,7 @@ console_err = Console(stderr=True, highlight=False)
 
 # The order a newcomer meets the commands in: import, look, review, export, score.
 COMMAND_ORDER = ("import", "list", "show", "check", "classify", "export", "template",
-                 "evaluate", "evaluations", "monitor", "serve", "user", "db")  # fmt: skip
+                 "evaluate", "evaluations", "monitor", "serve", "user", "audit", "db")  # fmt: skip
 
 
 class _Group(TyperGroup):

@@ -80,9 +80,11 @@ def import_cmd(
         reported = sum(1 for f in done.files if f.status in ("imported", "replaced"))
         stored = max(reported, store.document_count() - files_before)
         total = store.count()
+        # A file committed before its outcome reached the report is stored, not pending.
+        pending = max(0, stop.pending - (stored - reported))
         console_err.print(
             f"已中断：已存入 {stored} 个文件（{total - tables_before} 张表），"
-            f"未处理 {stop.pending} 个；库中共 {total} 张表",
+            f"未处理 {pending} 个；库中共 {total} 张表",
             soft_wrap=True,
         )
         raise typer.Exit(130) from None
@@ -189,7 +191,8 @@ def export_cmd(
     store = open_store(db)
     query = TableQuery(project=project, department=department, year=year)
     kind = fmt.value
-    write_output(output, kind, lambda out: service.export_tables(store, kind, out, query))  # type: ignore[arg-type]
+    n = write_output(output, kind, lambda out: service.export_tables(store, kind, out, query))  # type: ignore[arg-type]
+    service.record_export(store, what="tables", fmt=kind, query=query, rows=n)
 
 
 @app.command("list")

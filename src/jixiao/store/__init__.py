@@ -3,7 +3,8 @@
 :class:`Store` is the one place that reads and writes the database; the service
 layer (and through it the CLI, the API and the pages) goes through it. It is a facade
 over its parts: :mod:`.database` (URL, engine, migrations), :mod:`.documents`
-(imported files), :mod:`.tables` (queries and whole tables) and :mod:`.evaluations`.
+(imported files), :mod:`.tables` (queries and whole tables), :mod:`.evaluations` and
+:mod:`.audit` (the hash-chained audit trail).
 ``Store(db)`` brings the schema up to date with the Alembic migrations shipped in this
 package; ``Store(db, migrate=False)`` with :meth:`~.database.Database.require_current`
 is a read that never creates or migrates anything.
@@ -19,6 +20,7 @@ from collections.abc import Iterable, Iterator
 
 from ..model import TargetTable
 from .accounts import Accounts, UserRecord
+from .audit import Audit, AuditEntry, AuditNote, AuditReport
 from .corrections import Corrections
 from .database import DEFAULT_DB, MIGRATIONS, Database, display_url, resolve_url
 from .documents import DocumentRecord, Documents
@@ -28,9 +30,10 @@ from .tables import Tables, TableSummary, overlong
 from .workflow import Workflow
 
 
-class Store(Documents, Tables, Corrections, Stats, Accounts, Workflow):
+class Store(Documents, Tables, Corrections, Stats, Accounts, Workflow, Audit):
     """存储: the facade over the store's parts — documents, tables, reviewers' level
-    corrections (and, through :mod:`.evaluations`, self-evaluations) — on one database."""
+    corrections (and, through :mod:`.evaluations`, self-evaluations) and the audit trail —
+    on one database."""
 
     def tables(
         self,
@@ -70,6 +73,7 @@ class Store(Documents, Tables, Corrections, Stats, Accounts, Workflow):
 
 
 __all__ = [
-    "DEFAULT_DB", "MIGRATIONS", "Database", "DepartmentCount", "DocumentRecord", "Store",
+    "DEFAULT_DB", "MIGRATIONS", "Audit", "AuditEntry", "AuditNote", "AuditReport",
+    "Database", "DepartmentCount", "DocumentRecord", "Store",
     "TableSummary", "UserRecord", "display_url", "metadata", "overlong", "resolve_url",
 ]  # fmt: skip

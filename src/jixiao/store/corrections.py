@@ -17,7 +17,8 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from ..errors import StoreError
 from ..model import TargetTable
-from .database import Database, _short
+from .audit import Audit, AuditNote
+from .database import _short
 from .schema import level_corrections
 
 _Key = tuple[str, str, int, str]
@@ -27,11 +28,20 @@ def _key(t: TargetTable, indicator: str) -> _Key:
     return (t.department or "", t.project, t.year or 0, indicator)
 
 
-class Corrections(Database):
+class Corrections(Audit):
     """Reviewers' level corrections, written one at a time and applied to tables read."""
 
-    def correct_levels(self, table: TargetTable, indicator: str, level1: str, level2: str) -> None:
-        """Store (or replace) a reviewer's levels for one indicator of a table."""
+    def correct_levels(
+        self,
+        table: TargetTable,
+        indicator: str,
+        level1: str,
+        level2: str,
+        *,
+        audit: AuditNote | None = None,
+    ) -> None:
+        """Store (or replace) a reviewer's levels for one indicator of a table (with its
+        audit entry, when there is one, in the same transaction)."""
         dept, project, year, name = _key(table, indicator)
         c = level_corrections.c
         try:
@@ -47,6 +57,7 @@ class Corrections(Database):
                     {"department": dept, "project": project, "year": year, "indicator": name,
                      "level1": level1, "level2": level2, "corrected_at": datetime.now(UTC)},
                 )  # fmt: skip
+                self.note(audit, conn)
         except SQLAlchemyError as e:
             raise StoreError(f"保存指标类别更正失败（{project}）：{_short(e)}") from None
 

@@ -24,7 +24,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from ..errors import StoreError
 from ..findings import Finding
 from ..model import TargetTable
-from .database import Database, display_url, write_failure
+from .audit import Audit, AuditNote
+from .database import display_url, write_failure
 from .schema import documents, indicators, storable, target_tables, too_long
 from .tables import _indicator_row, _table_row
 
@@ -45,7 +46,7 @@ class DocumentRecord:
     problems: list[Finding]  # why tables of it were refused, as found at import
 
 
-class Documents(Database):
+class Documents(Audit):
     """文档: imported files and, in one transaction each, the tables they hold."""
 
     def document(
@@ -89,8 +90,10 @@ class Documents(Database):
         size: int,
         tables: Sequence[TargetTable],
         problems: Sequence[Finding] = (),
+        audit: AuditNote | None = None,
     ) -> None:
-        """Store a file's tables, replacing whatever that file held before, in one transaction.
+        """Store a file's tables, replacing whatever that file held before, in one transaction
+        (with its audit entry, when there is one).
 
         Any database error rolls the whole file back and is one :class:`StoreError`
         (a lock waited on too long, a full disk, or what the database said).
@@ -106,10 +109,13 @@ class Documents(Database):
                 conn.execute(delete(documents).where(documents.c.path == path))
                 doc_id = conn.execute(insert(documents).returning(documents.c.id), row).scalar_one()
                 self._insert_tables(conn, doc_id, tables)
+                self.note(audit, conn)
         except SQLAlchemyError as e:
             raise write_failure(e, display_url(self.url), self.lock_timeout) from None
 
-    def move_document(self, doc_id: int, *, path: str, name: str) -> None:
+    def move_document(
+        self, doc_id: int, *, path: str, name: str, audit: AuditNote | None = None
+    ) -> None:
         """A stored document found again under another path (renamed or moved): it is
         known there from now on; what another file held at that path is replaced."""
         row = storable({"path": path, "name": name})
@@ -120,6 +126,7 @@ class Documents(Database):
                     delete(documents).where(documents.c.path == path, documents.c.id != doc_id)
                 )
                 conn.execute(update(documents).where(documents.c.id == doc_id).values(**row))
+                self.note(audit, conn)
         except SQLAlchemyError as e:
             raise write_failure(e, display_url(self.url), self.lock_timeout) from None
 

@@ -348,3 +348,24 @@ evaluation_steps = Table(
     Column("updated_at", DateTime(timezone=True), nullable=False),
     Column("updated_by", String(64)),
 )
+
+# 审计记录: an append-only, hash-chained log of who did what (:mod:`.audit`). Ids are given
+# by the writer under a lock (the previous id + 1), never by a sequence, so a rolled-back
+# entry leaves no gap and a gap always means a deleted entry.
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("actor", String(255)),
+    Column("action", String(64), nullable=False),
+    Column("subject", String(512)),
+    Column("before", JSON),
+    Column("after", JSON),
+    Column("detail", Text),
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False),
+    Index("ix_audit_log_at", "at"),
+    Index("ix_audit_log_actor", "actor"),
+    Index("ix_audit_log_subject", "subject"),
+)

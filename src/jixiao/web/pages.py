@@ -302,10 +302,7 @@ def correct_levels(
     if before is None or not (v.files_for(before.department) or v.reviews(before.department)):
         raise NotAllowed("没有权限更正这张表的指标类别")
     level1, _, level2 = level.partition("/")
-    table = service.correct_levels(store, table_id, position, level1, level2)
-    service.audit(store, v.name, "correct-level", f"table:{table_id}",
-                  before={"position": position, "indicator": before.indicators[position].name},
-                  after={"level1": level1, "level2": level2})  # fmt: skip
+    table = service.correct_levels(store, table_id, position, level1, level2, actor=v.name)
     return _render(request, "_table_body.html", _table_context(request, table_id, table))
 
 
