@@ -125,14 +125,11 @@ def tables_page(
     year_n = _year(year)
     query = _query(q, department, year_n, kind, layout, sort, desc, page)
     result = service.select_tables(store, query)
-    # The worst finding of each table on the page (its own rules; cross-table ones on its page).
+    # The worst finding of each table on the page, by its own rules.
     tables = store.tables_by_id(s.id for s in result.items)
-    worst = {}
-    for s in result.items:
-        t = tables.get(s.id)
-        if t is not None:
-            found = service.review([t], request.app.state.config)
-            worst[s.id] = max(found, key=lambda f: f.severity.rank) if found else None
+    ids = [s.id for s in result.items if s.id in tables]
+    found = service.worst_findings([tables[i] for i in ids], request.app.state.config)
+    worst = dict(zip(ids, found, strict=True))
     pages = max(1, -(-result.total // PAGE_SIZE))
     ctx = {
         "result": result, "worst": worst, "q": q or "", "department": department or "",
