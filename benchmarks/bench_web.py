@@ -141,14 +141,23 @@ def stored(url: str) -> list[int]:
     from jixiao.store.schema import target_tables
 
     try:
-        store = Store(url, migrate=False)
-        store.require_current()
+        store = Store(url)  # a cached store is brought to the newest schema, as serve would
     except StoreError:
         return []
     with store.engine.connect() as conn:
         ids = [r[0] for r in conn.execute(select(target_tables.c.id).order_by(target_tables.c.id))]
     store.close()
     return ids
+
+
+def analyze(url: str) -> None:
+    """PostgreSQL's planner statistics, as autovacuum would gather them a while later."""
+    from sqlalchemy import text
+
+    from jixiao.store import Store
+
+    with Store(url) as store, store.engine.connect() as conn:
+        conn.execution_options(isolation_level="AUTOCOMMIT").execute(text("VACUUM ANALYZE"))
 
 
 def build(args: argparse.Namespace, url: str) -> list[int]:
@@ -174,6 +183,8 @@ def build(args: argparse.Namespace, url: str) -> list[int]:
     ids = stored(url)
     dt = time.perf_counter() - t0
     print(f"imported {len(ids):,} tables in {dt:.0f} s ({len(ids) / dt:,.0f} tables/s)")
+    if url.startswith("postgresql"):
+        analyze(url)
     shutil.rmtree(corpus, ignore_errors=True)
     marker.write_text(json.dumps({**want, "stored": len(ids)}))
     return ids
@@ -232,6 +243,15 @@ class MemorySampler(threading.Thread):
         self.samples: list[float] = []
         self.stop = threading.Event()
 
+    def cpu_seconds(self) -> float | None:
+        """User + system CPU time the server has used so far."""
+        try:
+            with open(f"/proc/{self.pid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        except (OSError, ValueError, IndexError):
+            return None
+
     def run(self) -> None:
         while not self.stop.is_set():
             mb = rss_mb(self.pid)
@@ -257,7 +277,7 @@ def run_locust(args: argparse.Namespace, base: str, plan: Path, out: Path) -> Pa
     return Path(f"{prefix}_stats.csv")
 
 
-def report(stats: Path, memory: list[float], args: argparse.Namespace) -> None:
+def report(stats: Path, memory: list[float], cpu: float | None, args: argparse.Namespace) -> None:
     rows = list(csv.DictReader(stats.open(encoding="utf-8")))
     print(f"\n{args.tables:,} tables on {args.db}, {args.users} users, {args.duration} s, "
           "one uvicorn worker\n")  # fmt: skip
@@ -274,7 +294,11 @@ def report(stats: Path, memory: list[float], args: argparse.Namespace) -> None:
             missed.append(name)
     total = next((r for r in rows if r["Name"] == "Aggregated"), None)
     if total is not None:
+        n = int(total["Request Count"])
         print(f"\nthroughput {float(total['Requests/s']):.1f} requests/s")
+        if cpu is not None and n:
+            # What a request costs the server whatever else runs on the machine.
+            print(f"server CPU {cpu:.1f} s in all, {cpu / n * 1000:.0f} ms a request")
     if memory:
         print(f"server RSS (MB): start {memory[0]:.0f}, peak {max(memory):.0f}, "
               f"end {memory[-1]:.0f} ({len(memory)} samples)")  # fmt: skip
@@ -314,17 +338,20 @@ def main() -> None:
     try:
         wait_ready(base, server)
         sampler = MemorySampler(server.pid)
+        cpu0 = sampler.cpu_seconds()
         sampler.start()
         stats = run_locust(args, base, plan, out)
         sampler.stop.set()
         sampler.join()
+        cpu1 = sampler.cpu_seconds()
+        cpu = cpu1 - cpu0 if cpu0 is not None and cpu1 is not None else None
     finally:
         server.terminate()
         try:
             server.wait(10)
         except subprocess.TimeoutExpired:
             server.kill()
-    report(stats, sampler.samples, args)
+    report(stats, sampler.samples, cpu, args)
 
 
 if __name__ == "__main__":

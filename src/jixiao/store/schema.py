@@ -98,6 +98,8 @@ target_tables = Table(
     UniqueConstraint("document_id", "idx"),
     Index("ix_target_tables_project", "project"),
     Index("ix_target_tables_department", "department"),
+    Index("ix_target_tables_year", "year"),
+    # On PostgreSQL, migration 0007_web adds trigram indexes (*_trgm) for substring search.
 )
 
 indicators = Table(
