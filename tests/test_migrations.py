@@ -8,9 +8,16 @@ from alembic.runtime.migration import MigrationContext
 from jixiao.store import Store, metadata
 
 
+def _not_trigram(obj: object, name: str | None, type_: str, reflected: bool, *_: object) -> bool:
+    # PostgreSQL's own trigram indexes for substring search (migration 0010) are
+    # not in schema.py: SQLite has none.
+    return not (type_ == "index" and reflected and (name or "").endswith("_trgm"))
+
+
 def test_migrations_match_the_schema(store: Store) -> None:
     with store.engine.connect() as conn:
-        ctx = MigrationContext.configure(conn, opts={"compare_type": True})
+        opts = {"compare_type": True, "include_object": _not_trigram}
+        ctx = MigrationContext.configure(conn, opts=opts)
         diff = compare_metadata(ctx, metadata)
     assert diff == []
 

@@ -69,7 +69,8 @@ __all__ = [
     "sign_in", "sign_out", "viewer_of", "new_api_token", "audit", "visible_query", "may_see",
     "status_of", "step", "mark_finding", "versions", "must_change_password", "import_uploads",
     "save_upload", "source_file", "documents_dir", "evaluate_for", "evaluation_step",
-    "MAX_UPLOAD_BYTES", "table_by_id", "filings_of", "table_review", "correct_levels", "overview",
+    "MAX_UPLOAD_BYTES", "table_by_id", "filings_of", "table_review", "worst_findings",
+    "correct_levels", "overview",
     "Overview", "LEVELS",
     "select_tables", "show_evaluation", "tables_from", "upgrade_database", "version", "where",
     "write_template",
@@ -336,11 +337,57 @@ def filings_of(store: Store, table: TargetTable, limit: int = 50) -> Page[TableS
 
 
 def table_review(store: Store, table: TargetTable, config: Any = None) -> list[Finding]:
-    """A table's findings, duplicate filings judged against the same project's filings."""
-    same = list(store.tables(project=table.project, exact=True))
-    if not any(_same_source(t, table) for t in same):
-        same.append(table)
+    """A table's findings, duplicate filings judged against the same project's filings.
+
+    The one cross-table rule (``duplicates.project``) reports a table against the first
+    filing before it with the same project, department and year, so only that filing is
+    read whole — not every filing of the project, which may be thousands.
+    """
+    import re
+
+    def norm(text: str | None) -> str:  # as duplicates.project compares them
+        return re.sub(r"\s+", "", text or "")
+
+    src = table.source
+    here = (src.path, src.index) if src is not None else None
+    key = (norm(table.department), table.year)
+    first = None
+    for tid, department, year, path, idx in store.project_filings(table.project):
+        if (path, idx) == here:
+            break
+        if (norm(department), year) == key:
+            first = tid
+            break
+    same = list(store.tables(ids=[first])) if first is not None else []
+    same.append(table)
     return [f for f in check(same, config) if _is_of(f, table)]
+
+
+def worst_findings(tables: Sequence[TargetTable], config: Any = None) -> list[Finding | None]:
+    """The worst finding of each table by its own rules (a listing's column), as reviewing
+    each alone would give: one review of them all, cross-table findings left out."""
+    from collections import Counter
+
+    from .rules import REGISTRY
+
+    def where(t: TargetTable) -> tuple[str, int] | None:
+        return (t.source.file, t.source.index) if t.source is not None else None
+
+    seen = Counter(where(t) for t in tables)
+    # Findings are told apart by their table's file and number; a table without one, or
+    # sharing it with another on the page, is reviewed alone.
+    together = [t for t in tables if where(t) is not None and seen[where(t)] == 1]
+    own: dict[tuple[str, int] | None, list[Finding]] = {}
+    for f in check(together, config):
+        rule = REGISTRY.get(f.code)
+        if rule is None or rule.cross is None:
+            own.setdefault((f.location.file or "", f.location.table or 0), []).append(f)
+    out: list[Finding | None] = []
+    for t in tables:
+        k = where(t)
+        found = own.get(k, []) if k is not None and seen[k] == 1 else check([t], config)
+        out.append(max(found, key=lambda f: f.severity.rank) if found else None)
+    return out
 
 
 def _same_source(a: TargetTable, b: TargetTable) -> bool:

@@ -102,6 +102,8 @@ target_tables = Table(
     # many other departments filed a project of that name (and serves project alone too).
     Index("ix_target_tables_project_department", "project", "department"),
     Index("ix_target_tables_department", "department"),
+    Index("ix_target_tables_year", "year"),
+    # On PostgreSQL, migration 0010 adds trigram indexes (*_trgm) for substring search.
 )
 
 indicators = Table(

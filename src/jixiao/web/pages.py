@@ -158,14 +158,11 @@ def tables_page(
 
 
 def _worst(store: Store, ids: list[int], config: Any) -> dict[int, Finding | None]:
+    """The worst finding of each table (its own rules), the page reviewed in one pass."""
     tables = store.tables_by_id(ids)
-    out: dict[int, Finding | None] = {}
-    for tid in ids:
-        t = tables.get(tid)
-        if t is not None:
-            found = service.review([t], config)
-            out[tid] = max(found, key=lambda f: f.severity.rank) if found else None
-    return out
+    present = [i for i in ids if i in tables]
+    found = service.worst_findings([tables[i] for i in present], config)
+    return dict(zip(present, found, strict=True))
 
 
 def _with_errors(
