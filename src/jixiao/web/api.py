@@ -197,15 +197,9 @@ def list_findings(
 @router.post("/documents", response_model=ImportOut, responses=_ERRORS)
 def upload_documents(request: Request, files: list[UploadFile]) -> ImportOut:
     """Import uploaded documents; each is read on its own and a bad one costs itself alone."""
-    from .pages import MAX_UPLOAD_FILES, _uploader
+    from .pages import uploads
 
-    v = _uploader(request)
-    report = service.import_uploads(
-        _store(request),
-        [(f.filename or "upload", f.file) for f in files[:MAX_UPLOAD_FILES]],
-        department=v.department if v.role == "department" else None,
-        actor=v.name,
-    )
+    report = uploads(request, files)
     return ImportOut(
         files=[FileOutcomeOut(name=o.name, status=o.status, tables=o.tables,
                               findings=[_finding(x) for x in o.findings])

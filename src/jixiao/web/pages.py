@@ -245,12 +245,20 @@ def _download(write: Any, fmt: str, stem: str) -> Response:
 
 @router.get("/tables/{table_id}", response_class=HTMLResponse)
 def table_page(request: Request, table_id: int) -> Response:
+    table = visible_table(request, table_id)
+    if table is None:
+        return _render(request, "error.html", {"message": f"没有编号为 {table_id} 的目标表"}, 404)
+    return _render(request, "table.html", _table_context(request, table_id, table))
+
+
+def visible_table(request: Request, table_id: int) -> TargetTable | None:
+    """The table, if the signed-in viewer may see it (else None: as if there were none)."""
     v = signed_in(request)
     store = _store(request)
     table = service.table_by_id(store, table_id)
     if table is None or not service.may_see(store, v, table, table_id):
-        return _render(request, "error.html", {"message": f"没有编号为 {table_id} 的目标表"}, 404)
-    return _render(request, "table.html", _table_context(request, table_id, table))
+        return None
+    return table
 
 
 def _table_context(request: Request, table_id: int, table: TargetTable) -> dict[str, Any]:
@@ -332,15 +340,20 @@ def import_page(request: Request) -> Response:
     return _render(request, "import.html", {"limit_mb": service.MAX_UPLOAD_BYTES >> 20})
 
 
-@router.post("/import", response_class=HTMLResponse)
-def import_upload(request: Request, files: list[UploadFile]) -> Response:
+def uploads(request: Request, files: list[UploadFile]) -> Any:
+    """Uploaded documents imported as the viewer may: a department only its own tables."""
     v = _uploader(request)
-    report = service.import_uploads(
+    return service.import_uploads(
         _store(request),
         [(f.filename or "upload", f.file) for f in files[:MAX_UPLOAD_FILES]],
         department=v.department if v.role == "department" else None,
         actor=v.name,
     )
+
+
+@router.post("/import", response_class=HTMLResponse)
+def import_upload(request: Request, files: list[UploadFile]) -> Response:
+    report = uploads(request, files)
     refused_extra = max(0, len(files) - MAX_UPLOAD_FILES)
     return _render(request, "_import_result.html", {"report": report, "extra": refused_extra})
 

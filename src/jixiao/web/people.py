@@ -13,7 +13,7 @@ from ..accounts import ROLES
 from ..errors import JixiaoError
 from ..workflow import changes
 from .auth import SESSION_COOKIE, NotAllowed, admin, signed_in
-from .pages import _render, _store, _table_context
+from .pages import _render, _store, _table_context, visible_table
 
 router = APIRouter(include_in_schema=False)
 
@@ -122,17 +122,14 @@ def add_token(
 @router.get("/admin/users", response_class=HTMLResponse)
 def users_page(request: Request) -> Response:
     admin(request)
+    return _users(request, None)
+
+
+def _users(request: Request, created: tuple[str, str | None] | None) -> Response:
     store = _store(request)
-    return _render(
-        request,
-        "users.html",
-        {
-            "users": service.list_users(store),
-            "roles": ROLES,
-            "departments": store.departments(),
-            "created": None,
-        },
-    )
+    ctx = {"users": service.list_users(store), "roles": ROLES,
+           "departments": store.departments(), "created": created}  # fmt: skip
+    return _render(request, "users.html", ctx)
 
 
 @router.post("/admin/users", response_class=HTMLResponse)
@@ -154,16 +151,7 @@ def add_user(
         departments=assigned,
         actor=v.name,
     )
-    return _render(
-        request,
-        "users.html",
-        {
-            "users": service.list_users(store),
-            "roles": ROLES,
-            "departments": store.departments(),
-            "created": (name, once),
-        },
-    )
+    return _users(request, (name, once))
 
 
 @router.post("/admin/users/{name}/disable", response_class=HTMLResponse)
@@ -219,11 +207,10 @@ async def _in_thread(request: Request, table_id: int, act: Any) -> Response:
 
 @router.get("/tables/{table_id}/changes", response_class=HTMLResponse)
 def table_changes(request: Request, table_id: int) -> Response:
-    v = signed_in(request)
-    store = _store(request)
-    table = service.table_by_id(store, table_id)
-    if table is None or not service.may_see(store, v, table, table_id):
+    table = visible_table(request, table_id)
+    if table is None:
         raise NotAllowed(f"没有编号为 {table_id} 的目标表")
+    store = _store(request)
     versions = service.versions(store, table)
     pairs = [
         (versions[n][0], versions[n + 1][0], changes(versions[n][1], versions[n + 1][1]))
