@@ -166,6 +166,12 @@ def write_output(output: Path | None, fmt: str, write: Callable[[Any], Any]) -> 
         return write(f)
 
 
+def to_terminal() -> bool:
+    """Whether standard output is a terminal: a person reads Rich tables and colours there;
+    a pipe or file gets plain lines, streamed."""
+    return console.is_terminal
+
+
 def add_columns(table: Any, spec: Iterable[tuple[str, str]]) -> None:
     """Columns of a terminal table from (header, justify) pairs; long cells fold."""
     for header, justify in spec:
