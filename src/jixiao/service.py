@@ -214,12 +214,11 @@ def find_project(store: Store, project: str, *, limit: int | None = None) -> Pro
         query = TableQuery(project=project, exact_project=exact)
         total = store.count_selected(query)
         if total:
-            got = store.tables(project=project, exact=exact)
-            try:
-                tables = list(itertools.islice(got, limit))
-            finally:
-                got.close()  # type: ignore[attr-defined]
-            return ProjectFilings(tables, total)
+            # One bounded query for the first ``limit``: no stream is left open half-read.
+            batches = store.table_batches(query, batch=limit or BATCH)
+            if limit is not None:
+                batches = itertools.islice(batches, 1)
+            return ProjectFilings([t for part in batches for _, t in part], total)
     return ProjectFilings([], 0)
 
 

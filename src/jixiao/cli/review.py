@@ -8,16 +8,13 @@ import sys
 import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import IO, Annotated
+from typing import IO, TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
-from rich.table import Table
 
-from .. import service
 from ..config import load_config
-from ..model import TargetTable
-from ..rules import Finding, Severity
+from ..findings import Finding, Severity
 from .app import (
     DbOption,
     DebugOption,
@@ -26,9 +23,13 @@ from .app import (
     console,
     console_err,
     open_store,
+    service,
     to_terminal,
     write_output,
 )
+
+if TYPE_CHECKING:
+    from ..model import TargetTable
 
 _STYLE = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 
@@ -205,6 +206,8 @@ def _print_published(summary: list[service.DepartmentSummary]) -> None:
     """自评复核: per department, how many published self-evaluations were more generous."""
     if not summary:
         return
+    from rich.table import Table
+
     t = Table(title="自评复核（按评分规则重算，evaluation.md §6）", title_justify="left")
     t.add_column("部门", overflow="fold")
     t.add_column("自评表", justify="right")

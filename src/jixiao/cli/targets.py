@@ -8,25 +8,11 @@ import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from types import FrameType
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich import box
 from rich.markup import escape
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    SpinnerColumn,
-    TextColumn,
-    TimeElapsedColumn,
-)
-from rich.table import Table
 
-from .. import service
-from ..model import TargetTable, json_number
-from ..query import TableQuery
-from ..service import FileOutcome, ImportInterrupted, ImportReport, TableSummary
 from .app import (
     DbOption,
     DebugOption,
@@ -37,15 +23,24 @@ from .app import (
     console,
     console_err,
     open_store,
+    service,
     to_terminal,
     write_output,
 )
+
+if TYPE_CHECKING:
+    from rich.table import Table
+
+    from ..model import TargetTable
+    from ..service import FileOutcome, ImportReport, TableSummary
 
 PAGE = 50  # rows of ``list`` on a terminal unless --limit or --all
 SHOWN = 20  # filings ``show`` displays unless --limit
 
 
 def _fmt(x: float | None) -> str:
+    from ..model import json_number
+
     v = json_number(x)
     return "" if v is None else f"{v:,}" if isinstance(v, int) and abs(v) >= 10000 else str(v)
 
@@ -72,7 +67,7 @@ def import_cmd(
     try:
         with _first_ctrl_c_only():
             report = _import_with_bar(store, given, workers, show=not quiet)
-    except ImportInterrupted as stop:
+    except service.ImportInterrupted as stop:
         # Leaving now: a later Ctrl-C must not cut the summary or the exit short.
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         done = stop.report
@@ -142,6 +137,15 @@ def _import_with_bar(
     """
     if not (show and console_err.is_terminal):
         return service.import_paths(store, paths, workers=workers)
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        SpinnerColumn,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
     with Progress(
         SpinnerColumn(),
         TextColumn("导入"),
@@ -183,6 +187,8 @@ def export_cmd(
 
     例：jixiao export --format xlsx -o 目标表.xlsx
     """
+    from ..query import TableQuery
+
     store = open_store(db)
     query = TableQuery(project=project, department=department, year=year)
     kind = fmt.value
@@ -227,6 +233,8 @@ def list_cmd(
         raise typer.BadParameter(
             "must be source, project, department, funds, year or indicators", param_hint="--sort"
         )
+    from ..query import TableQuery
+
     terminal = to_terminal()
     if limit is None and terminal and not all_rows:
         limit = PAGE
@@ -263,6 +271,9 @@ def _list_plain(rows: Iterable[TableSummary], offset: int) -> None:
 
 def _list_table(items: list[TableSummary], offset: int) -> Table:
     """A page of ``list`` as a terminal table."""
+    from rich import box
+    from rich.table import Table
+
     # Fits 80 columns: names (CJK, no spaces to break at) fold; numbers never wrap; a file
     # name stays on one line, cut with … when long (the full name is in `show`).
     t = Table(box=box.SIMPLE_HEAD, show_edge=False, expand=True, pad_edge=False)
@@ -321,6 +332,9 @@ _INDICATOR_COLUMNS = (
 
 def render_form(t: TargetTable) -> Table:
     """绩效目标表 as a terminal table: label rows, funds, texts, indicators, contact."""
+    from rich import box
+    from rich.table import Table
+
     title = f"{t.region or ''}{t.year or ''}{'年' if t.year else ''}{t.kind or ''}绩效目标表"
     caption = []
     if t.contact.name or t.contact.phone:
