@@ -6,9 +6,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
-from jixiao.cli import app
+from jixiao.cli import app, targets
+from jixiao.cli.app import console
 
 from .conftest import SEEDS
 
@@ -21,7 +23,15 @@ def _seeded(tmp_path: Path) -> str:
     return db
 
 
-def test_list_shows_department_project_funds_and_indicator_count(tmp_path: Path) -> None:
+@pytest.fixture
+def terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Standard output taken for a terminal (Rich tables, pages) though it is captured."""
+    monkeypatch.setattr(console, "_force_terminal", True)
+
+
+def test_list_shows_department_project_funds_and_indicator_count(
+    tmp_path: Path, terminal: None
+) -> None:
     db = _seeded(tmp_path)
     res = CliRunner().invoke(app, ["list", "--db", db], terminal_width=200)
     assert res.exit_code == 0
@@ -32,6 +42,34 @@ def test_list_shows_department_project_funds_and_indicator_count(tmp_path: Path)
         app, ["list", "--db", db, "--department", "财政局"], terminal_width=200
     )
     assert "共 7 张表" in res.output
+
+
+def test_list_on_a_terminal_shows_a_page_and_says_how_many_more(
+    tmp_path: Path, terminal: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = _seeded(tmp_path)
+    monkeypatch.setattr(targets, "PAGE", 10)
+    res = CliRunner().invoke(app, ["list", "--db", db], terminal_width=200)
+    assert (
+        "共 36 张表（显示第 1–10 张）；还有 26 张：--offset 10 看下一页，--all 看全部" in res.output
+    )
+    res = CliRunner().invoke(app, ["list", "--db", db, "--offset", "30"], terminal_width=200)
+    assert "共 36 张表（显示第 31–36 张）" in res.output and "还有" not in res.output
+    res = CliRunner().invoke(app, ["list", "--db", db, "--all"], terminal_width=200)
+    assert res.output.rstrip().endswith("共 36 张表")
+
+
+def test_list_to_a_pipe_streams_every_table_as_plain_lines(tmp_path: Path) -> None:
+    db = _seeded(tmp_path)
+    res = CliRunner().invoke(app, ["list", "--db", db])
+    lines = res.stdout.splitlines()
+    assert len(lines) == 36 and all(len(line.split("\t")) == 7 for line in lines)
+    assert "\t区残联\t" in next(line for line in lines if "残疾人康复" in line)
+    assert "\t1053\t万元\t7\t" in next(line for line in lines if "残疾人康复" in line)
+    assert [line.split("\t")[0] for line in lines] == [str(n) for n in range(1, 37)]
+    # Paging still applies when asked for; the lines are those of the terminal's table.
+    page = CliRunner().invoke(app, ["list", "--db", db, "--limit", "5", "--offset", "5"])
+    assert page.stdout.splitlines() == lines[5:10]
 
 
 def test_show_lays_out_the_paper_form(tmp_path: Path) -> None:

@@ -8,8 +8,10 @@ objects until a face turns them into a line of text or a response.
     open_store / upgrade_database      the database, read-only unless a use case writes
     import_paths / import_upload       documents → tables (files and folders; bytes + name)
     select_tables / find_project       the stored tables: query, page, one project
+    listing / stored_tables            every selected summary or table, streamed in batches
     tables_from                        stored tables, or tables read from files directly
-    review / fails / classify          findings (审核意见) and levels (指标分类)
+    review / reviewed / fails          findings (审核意见), all at once or table by table
+    classify / classified              levels (指标分类), all at once or table by table
     write_template                     the workbooks departments fill (自评表, 监控表)
     evaluate / monitor                 filled workbooks scored against the stored tables
     list_evaluations / show_evaluation stored self-evaluations
@@ -22,6 +24,8 @@ objects until a face turns them into a line of text or a response.
 from __future__ import annotations
 
 import contextlib
+import functools
+import itertools
 import os
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -45,9 +49,9 @@ from .ingest import import_paths as _import_paths
 from .model import TargetTable
 from .query import Page, TableQuery
 from .readers.safety import MAX_FILE_BYTES
-from .rules import Finding, Severity, check
+from .rules import Finding, Review, Severity, check
 from .scoring.published import DepartmentSummary as DepartmentSummary
-from .scoring.published import by_department, compare
+from .scoring.published import PublishedComparison, by_department, compare
 from .scoring.settings import ScoringSettings
 from .store import AuditEntry, AuditReport, Store, TableSummary, display_url
 from .store.evaluations import (
@@ -74,6 +78,8 @@ __all__ = [
     "Overview", "LEVELS",
     "select_tables", "show_evaluation", "tables_from", "upgrade_database", "version", "where",
     "write_template",
+    "ProjectFilings", "PublishedTally", "TableSummary", "classified", "listing", "reviewed",
+    "stored_tables", "write_json_array",
 ]  # fmt: skip
 
 TableFormat = Literal["json", "csv", "xlsx"]
@@ -288,10 +294,43 @@ def select_tables(store: Store, query: TableQuery) -> Page[TableSummary]:
     return Page[TableSummary](items=items, total=total, offset=query.offset, limit=query.limit)
 
 
-def find_project(store: Store, project: str) -> list[TargetTable]:
-    """Every filing of a project: its exact name first, else every name containing it."""
-    exact = list(store.tables(project=project, exact=True))
-    return exact or list(store.tables(project=project))
+def listing(store: Store, query: TableQuery) -> Iterator[TableSummary]:
+    """Every summary a query selects (its page, if it has one), streamed from the store."""
+    return store.iter_summaries(query)
+
+
+BATCH = 500  # tables read from the store per query when a command goes through all of them
+
+
+def stored_tables(store: Store, query: TableQuery | None = None) -> Iterator[TargetTable]:
+    """The stored tables a query selects (its filters), in document order, read in batches
+    so a command over the whole store holds one batch at a time."""
+    for part in store.table_batches(query, batch=BATCH):
+        for _, t in part:
+            yield t
+
+
+@dataclass(slots=True)
+class ProjectFilings:
+    """The filings of a project ``show`` displays: the first ``limit`` and how many in all."""
+
+    tables: list[TargetTable]
+    total: int
+
+
+def find_project(store: Store, project: str, *, limit: int | None = None) -> ProjectFilings:
+    """The filings of a project: its exact name first, else every name containing it;
+    at most ``limit`` of them read (a project filed thousands of times is counted)."""
+    for exact in (True, False):
+        query = TableQuery(project=project, exact_project=exact)
+        total = store.count_selected(query)
+        if total:
+            # One bounded query for the first ``limit``: no stream is left open half-read.
+            batches = store.table_batches(query, batch=limit or BATCH)
+            if limit is not None:
+                batches = itertools.islice(batches, 1)
+            return ProjectFilings([t for part in batches for _, t in part], total)
+    return ProjectFilings([], 0)
 
 
 @dataclass(slots=True)
@@ -308,7 +347,10 @@ def tables_from(
     *,
     department: str | None = None,
 ) -> TableSet:
-    """Stored tables (of a department), or tables read from files given directly."""
+    """Stored tables (of a department), or tables read from files given directly.
+
+    All of them in memory: for a store of any size, :func:`stored_tables` streams them.
+    """
     if files:
         tables: list[TargetTable] = []
         errors: list[InputError] = []
@@ -316,10 +358,8 @@ def tables_from(
             (tables if isinstance(item, TargetTable) else errors).append(item)  # type: ignore[arg-type]
         return TableSet(tables, errors)
     store = store_or_db if isinstance(store_or_db, Store) else open_store(store_or_db)
-    if department:
-        ids = [s.id for s in store.summaries(TableQuery(department=department))]
-        return TableSet(list(store.tables(ids=ids)) if ids else [], [])
-    return TableSet(list(store.tables()), [])
+    query = TableQuery(department=department) if department else None
+    return TableSet(list(stored_tables(store, query)), [])
 
 
 # -- one table, for the pages and the API ---------------------------------------------
@@ -749,11 +789,59 @@ def review(tables: Sequence[TargetTable], config: Any = None) -> list[Finding]:
     return check(tables, config)
 
 
+def reviewed(
+    source: Store | Sequence[TargetTable], config: Any = None, *, department: str | None = None
+) -> Iterator[tuple[TargetTable, list[Finding]]]:
+    """Each table with its findings, as it is reviewed: the stored tables (of a department)
+    streamed in batches, or the tables given. The findings are :func:`review`'s, in order.
+
+    A duplicate filing is found by a compact key per table; the earlier filing it repeats
+    is read back from the store (the last few hundred kept, as copies tend to repeat one).
+    """
+    if not isinstance(source, Store):
+        run = Review(config, fetch=source.__getitem__)
+        for n, t in enumerate(source):
+            yield t, run.table(t, n)
+        return
+    store = source
+
+    @functools.lru_cache(maxsize=256)
+    def fetch(table_id: int) -> TargetTable:
+        got = store.table(table_id)
+        assert got is not None, f"table {table_id} was reviewed in this run"
+        return got
+
+    run = Review(config, fetch=fetch)
+    query = TableQuery(department=department) if department else None
+    for part in store.table_batches(query, batch=BATCH):
+        for table_id, t in part:
+            yield t, run.table(t, table_id)
+
+
 def published_summary(tables: Iterable[TargetTable], config: Any = None) -> list[DepartmentSummary]:
     """Published self-evaluations re-scored (evaluation.md §6), summed per department."""
-    settings = ScoringSettings.from_config(config) if isinstance(config, Config) else None
-    got = (compare(t, settings) for t in tables)
-    return by_department(c for c in got if c is not None)
+    tally = PublishedTally(config)
+    for t in tables:
+        tally.add(t)
+    return tally.summary()
+
+
+class PublishedTally:
+    """自评复核 gathered table by table while a review streams (only tables carrying a
+    published self-evaluation are kept, as their re-scored comparison)."""
+
+    def __init__(self, config: Any = None) -> None:
+        self._settings = ScoringSettings.from_config(config) if isinstance(config, Config) else None
+        self._got: list[PublishedComparison] = []
+
+    def add(self, table: TargetTable) -> None:
+        c = compare(table, self._settings)
+        if c is not None:
+            self._got.append(c)
+
+    def summary(self) -> list[DepartmentSummary]:
+        """Per department, most generous first (:func:`by_department`)."""
+        return by_department(self._got)
 
 
 def fails(severities: Iterable[Severity | str], fail_on: FailOn) -> bool:
@@ -768,18 +856,21 @@ def fails(severities: Iterable[Severity | str], fail_on: FailOn) -> bool:
 
 def classify(tables: Iterable[TargetTable]) -> list[dict[str, Any]]:
     """Each indicator's 一级/二级指标 (the table's own, or inferred) and why: one JSON shape."""
+    return list(classified(tables))
+
+
+def classified(tables: Iterable[TargetTable]) -> Iterator[dict[str, Any]]:
+    """:func:`classify`, one table at a time as the tables come."""
     from .classify import classify_table
 
-    out = []
     for t in tables:
         src = t.source
-        out.append({
+        yield {
             "project": t.project,
             "source": {"file": src.file, "index": src.index} if src else None,
             "indicators": [{"name": i.name, **c.to_json()}
                            for i, c in zip(t.indicators, classify_table(t), strict=True)],
-        })  # fmt: skip
-    return out
+        }  # fmt: skip
 
 
 # -- self-evaluation and monitoring ---------------------------------------------------
@@ -797,10 +888,11 @@ def write_template(
     """The workbook departments fill: one protected sheet per project; returns the count."""
     from .exports import write_monitor_template, write_selfeval_template
 
-    tables = tables_from(store, department=department).tables
-    if not tables:
+    query = TableQuery(department=department) if department else None
+    if not store.count_selected(query or TableQuery()):
         where = f"主管部门含“{department}”的" if department else ""
         raise StoreError(f"库中没有{where}绩效目标表（先用 jixiao import 导入）")
+    tables = stored_tables(store, query)
     if kind == "selfeval":
         return write_selfeval_template(tables, out, settings)
     return write_monitor_template(tables, out, month)
@@ -941,11 +1033,7 @@ def export_tables(
     Once the output is complete, :func:`record_export` makes it an audit entry."""
     from .exports import write_csv, write_json, write_xlsx
 
-    q = query or TableQuery()
-    if q == TableQuery():
-        tables: Iterable[TargetTable] = store.tables()
-    else:
-        tables = store.tables(ids=[s.id for s in store.summaries(q)])
+    tables = stored_tables(store, query)
     if fmt == "xlsx":
         n = write_xlsx(tables, out)  # type: ignore[arg-type]
     else:
@@ -975,14 +1063,14 @@ def record_export(
 
 
 def export_findings(
-    findings: Sequence[Finding], fmt: FindingFormat, out: TextIO | IO[bytes] | str
+    findings: Iterable[Finding], fmt: FindingFormat, out: TextIO | IO[bytes] | str
 ) -> int:
-    """Findings as JSON (their one shape), CSV or XLSX."""
+    """Findings as JSON (their one shape), CSV or XLSX, written as they come; returns
+    how many."""
     from .exports.findings import write_findings_csv, write_findings_json, write_findings_xlsx
 
     if fmt == "xlsx":
-        write_findings_xlsx(findings, out)  # type: ignore[arg-type]
-        return len(findings)
+        return write_findings_xlsx(findings, out)  # type: ignore[arg-type]
     if fmt == "csv":
         return write_findings_csv(findings, out)  # type: ignore[arg-type]
     return write_findings_json(findings, out)  # type: ignore[arg-type]
@@ -993,6 +1081,13 @@ def export_evaluations(run: Any, out: IO[bytes] | str, settings: Any = None) -> 
     from .exports import write_evaluations_xlsx
 
     return write_evaluations_xlsx(run.scored, out, settings)
+
+
+def write_json_array(items: Iterable[Any], out: TextIO) -> int:
+    """Items (``classified`` tables …) as a JSON array written item by item."""
+    from .exports.json import write_json_array as _write
+
+    return _write(items, out)
 
 
 @contextlib.contextmanager

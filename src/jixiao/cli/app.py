@@ -11,20 +11,38 @@ for JSON and CSV.
 from __future__ import annotations
 
 import enum
+import importlib
 import os
 import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 from typer.core import TyperGroup
 
-from .. import service
 from ..errors import JixiaoError, OutputError
-from ..service import Store
+
+if TYPE_CHECKING:
+    from .. import service as service
+    from ..service import Store
+
+
+class _OnFirstUse:
+    """A module imported when a command first uses it, not when the command line starts:
+    ``jixiao --help`` never loads the store (SQLAlchemy, Alembic), the readers or openpyxl."""
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+
+    def __getattr__(self, attr: str) -> Any:
+        return getattr(importlib.import_module(self._name), attr)
+
+
+if not TYPE_CHECKING:
+    service = _OnFirstUse("jixiao.service")
 
 console = Console(highlight=False)
 console_err = Console(stderr=True, highlight=False)
@@ -164,6 +182,12 @@ def write_output(output: Path | None, fmt: str, write: Callable[[Any], Any]) -> 
     newline = "" if fmt == "csv" else None
     with service.output_file(str(output), binary=binary, newline=newline) as f:
         return write(f)
+
+
+def to_terminal() -> bool:
+    """Whether standard output is a terminal: a person reads Rich tables and colours there;
+    a pipe or file gets plain lines, streamed."""
+    return console.is_terminal
 
 
 def add_columns(table: Any, spec: Iterable[tuple[str, str]]) -> None:

@@ -4,25 +4,13 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich import box
 from rich.markup import escape
-from rich.table import Table
 
-from .. import service
 from ..config import load_config
-from ..model import json_number
-from ..rules import Severity
-from ..scoring import (
-    Evaluation,
-    Finding,
-    MonitoringReport,
-    MonitoringSettings,
-    ScoringSettings,
-)
-from ..scoring.formulas import round2
+from ..findings import Severity
 from .app import (
     DbOption,
     DebugOption,
@@ -33,8 +21,14 @@ from .app import (
     console_err,
     database,
     open_store,
+    service,
     write_output,
 )
+
+if TYPE_CHECKING:
+    from rich.table import Table
+
+    from ..scoring import Evaluation, Finding, MonitoringReport
 
 template_app = typer.Typer(
     help="模板：生成给部门填写的工作簿（自评表、监控表）。",
@@ -76,6 +70,8 @@ def template_selfeval(
 
     例：jixiao template selfeval --department 财政局 -o 自评表.xlsx
     """
+    from ..scoring import ScoringSettings
+
     settings = ScoringSettings.from_config(load_config(config))
     store = open_store(db)
     n = write_output(
@@ -114,10 +110,14 @@ def template_monitor(
 
 
 def _num(x: float | None) -> str:
+    from ..scoring.formulas import round2
+
     return "—" if x is None else f"{round2(x):.2f}"
 
 
 def _pct(x: float | None) -> str:
+    from ..scoring.formulas import round2
+
     return "—" if x is None else f"{round2(x * 100):.2f}%"
 
 
@@ -139,7 +139,7 @@ def _render_evaluation(e: Evaluation) -> None:
         f"  预算执行：预算 {_fmt(x.budget)}  执行 {_fmt(x.executed)}  执行率 {_pct(x.rate)}  "
         f"得分 {_num(x.score)} / {_fmt(x.weight)}"
     )
-    t = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+    t = _table(box=_box().SIMPLE_HEAD, show_edge=False, pad_edge=False)
     add_columns(t, _SCORE_COLUMNS)
     for i in e.indicators:
         target = i.target_shown
@@ -162,7 +162,22 @@ def _render_evaluation(e: Evaluation) -> None:
     console.print()
 
 
+def _table(**kw: Any) -> Table:
+    """A Rich table (Rich's tables are loaded when a command prints one)."""
+    from rich.table import Table
+
+    return Table(**kw)
+
+
+def _box() -> Any:
+    from rich import box
+
+    return box
+
+
 def _fmt(x: float | None) -> str:
+    from ..model import json_number
+
     v = json_number(x)
     return "—" if v is None else str(v)
 
@@ -186,6 +201,8 @@ def evaluate_cmd(
     fmt = fmt.lower()
     if fmt not in ("text", "json", "xlsx"):
         raise typer.BadParameter("must be text, json or xlsx", param_hint="--format")
+    from ..scoring import ScoringSettings
+
     settings = ScoringSettings.from_config(load_config(config))
     run = service.evaluate(open_store(db, write=True), [str(f) for f in files], settings)
     for p in run.problems:
@@ -217,7 +234,7 @@ def _render_monitoring(r: MonitoringReport) -> None:
         f"截至 {r.month if r.month is not None else '—'} 月  "
         f"执行进度 {_pct(r.progress)}  {_LIGHT.get(r.light or '', '—')}"
     )
-    t = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+    t = _table(box=_box().SIMPLE_HEAD, show_edge=False, pad_edge=False)
     for h in ("指标名称", "指标值", "执行情况", "完成目标可能性", "", "原因", "举措"):
         t.add_column(h, overflow="fold")
     for i in r.indicators:
@@ -252,6 +269,8 @@ def monitor_cmd(
     fmt = fmt.lower()
     if fmt not in ("text", "json"):
         raise typer.BadParameter("must be text or json", param_hint="--format")
+    from ..scoring import MonitoringSettings
+
     settings = MonitoringSettings.from_config(load_config(config))
     run = service.monitor(open_store(db), [str(f) for f in files], settings)
     for p in run.problems:
@@ -302,7 +321,7 @@ def evaluations_cmd(
     store = open_store(db)
     if key is None:
         records = service.list_evaluations(store, department=department)
-        t = Table(box=box.SIMPLE_HEAD, show_edge=False)
+        t = _table(box=_box().SIMPLE_HEAD, show_edge=False)
         for h, j in (
             ("#", "right"),
             ("主管部门", "left"),
@@ -334,7 +353,7 @@ def evaluations_cmd(
             f"总分 [bold]{_num(r.total)}[/bold]  等级 [bold]{escape(r.grade or '未评级')}[/bold]  "
             f"执行率 {_pct(r.execution_rate)}  [dim]{escape(r.input_file)}[/dim]"
         )
-        t = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+        t = _table(box=_box().SIMPLE_HEAD, show_edge=False, pad_edge=False)
         t.add_column("指标名称", overflow="fold")
         t.add_column("得分", justify="right")
         t.add_column("标记", overflow="fold")

@@ -5,17 +5,16 @@ from __future__ import annotations
 import enum
 import json
 import sys
+import tempfile
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Annotated
+from typing import IO, TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
-from rich.table import Table
 
-from .. import service
 from ..config import load_config
-from ..model import TargetTable
-from ..rules import Finding, Severity
+from ..findings import Finding, Severity
 from .app import (
     DbOption,
     DebugOption,
@@ -24,8 +23,13 @@ from .app import (
     console,
     console_err,
     open_store,
+    service,
+    to_terminal,
     write_output,
 )
+
+if TYPE_CHECKING:
+    from ..model import TargetTable
 
 _STYLE = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 
@@ -49,9 +53,12 @@ class CheckFormat(enum.StrEnum):
     xlsx = "xlsx"
 
 
-def _tables(files: list[Path] | None, db: str | None) -> list[TargetTable]:
-    """Stored tables, or tables read from files given directly (unreadable ones: one line)."""
-    got = service.tables_from(open_store(db) if not files else None, [str(f) for f in files or []])
+def _source(files: list[Path] | None, db: str | None) -> service.Store | list[TargetTable]:
+    """The store (its tables are streamed), or tables read from files given directly
+    (unreadable ones: one line each)."""
+    if not files:
+        return open_store(db)
+    got = service.tables_from(None, [str(f) for f in files])
     for e in got.errors:
         console_err.print(f"[red]错误[/red] {escape(str(e))}", soft_wrap=True)
     return got.tables
@@ -86,48 +93,121 @@ def check_cmd(
     例：jixiao check --format xlsx -o 审核意见.xlsx
     """
     cfg = load_config(config)
-    tables = _tables(files, db)
-    findings = service.review(tables, cfg)
+    reviewed = service.reviewed(_source(files, db), cfg)
+    seen: set[Severity] = set()
     if fmt is CheckFormat.text:
-        _print_text(findings, len(tables))
-        _print_published(service.published_summary(tables, cfg))
+        tally = service.PublishedTally(cfg)
+        with _TextReport() as report:
+            for t, fs in reviewed:
+                tally.add(t)
+                seen.update(f.severity for f in fs)
+                report.table(fs)
+            report.finish()
+        _print_published(tally.summary())
     else:
+
+        def findings() -> Iterator[Finding]:
+            for _, fs in reviewed:
+                seen.update(f.severity for f in fs)
+                yield from fs
+
         kind = fmt.value
-        write_output(output, kind, lambda out: service.export_findings(findings, kind, out))  # type: ignore[arg-type]
-    if service.fails((f.severity for f in findings), fail_on.value):
+        write_output(output, kind, lambda out: service.export_findings(findings(), kind, out))  # type: ignore[arg-type]
+    if service.fails(seen, fail_on.value):
         raise typer.Exit(1)
 
 
-def _print_text(findings: list[Finding], n_tables: int) -> None:
-    groups: dict[tuple[str, int, str | None], list[Finding]] = {}
-    for f in findings:
-        src = f.source or {}
-        groups.setdefault(
-            (str(src.get("file", "")), int(src.get("index", -1)), f.project), []
-        ).append(f)
-    order = sorted(groups.items(), key=lambda kv: -max(f.severity.rank for f in kv[1]))
-    for (file, index, project), fs in order:
-        where = f"{file} 表 {index + 1}" if file else ""
-        console.print(f"[bold]{escape(project or '')}[/bold]  [dim]{escape(where)}[/dim]")
-        for f in sorted(fs, key=lambda f: -f.severity.rank):
+class _TextReport:
+    """The text report, written as the review goes: a block per table with findings,
+    worst first — a table with an error at once, those whose worst is a warning or a
+    hint kept in temporary files (not memory) and written after, in table order.
+
+    On a terminal each block is one Rich print (styled); to a pipe or file it is plain
+    text written directly.
+    """
+
+    def __init__(self) -> None:
+        self.terminal = to_terminal()
+        self.spools: dict[Severity, IO[str]] = {}
+        self.counts = dict.fromkeys(Severity, 0)
+        self.tables = self.flagged = 0
+
+    def __enter__(self) -> _TextReport:
+        for s in _LATER:
+            self.spools[s] = tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for spool in self.spools.values():
+            spool.close()
+
+    def table(self, fs: list[Finding]) -> None:
+        self.tables += 1
+        if not fs:
+            return
+        self.flagged += 1
+        for f in fs:
+            self.counts[f.severity] += 1
+        worst = max(fs, key=lambda f: f.severity.rank).severity
+        text = _block(fs, markup=self.terminal)
+        if worst in self.spools:
+            self.spools[worst].write(json.dumps(text, ensure_ascii=False) + "\n")
+        else:
+            self._write(text)
+
+    def finish(self) -> None:
+        """The waiting blocks, then the counts."""
+        for severity in _LATER:
+            spool = self.spools[severity]
+            spool.seek(0)
+            for line in spool:
+                self._write(json.loads(line))
+        c = self.counts
+        self._write(
+            f"审核 {self.tables} 张表，{self.flagged} 张有问题：错误 {c[Severity.ERROR]}，"
+            f"警告 {c[Severity.WARNING]}，提示 {c[Severity.INFO]}"
+        )
+
+    def _write(self, text: str) -> None:
+        if self.terminal:
+            console.print(text, soft_wrap=True)
+        else:
+            sys.stdout.write(text + "\n")
+
+
+_LATER = (Severity.WARNING, Severity.INFO)  # blocks whose worst finding is this wait
+
+
+def _block(fs: list[Finding], *, markup: bool) -> str:
+    """One table's findings, worst first, under its project and source (and a blank line)."""
+    src = fs[0].source or {}
+    file, index = str(src.get("file", "")), int(src.get("index", -1))
+    where = f"{file} 表 {index + 1}" if file else ""
+    project = fs[0].project or ""
+    lines = [
+        f"[bold]{escape(project)}[/bold]  [dim]{escape(where)}[/dim]"
+        if markup
+        else f"{project}  {where}"
+    ]
+    for f in sorted(fs, key=lambda f: -f.severity.rank):
+        if markup:
             style = _STYLE[f.severity]
             field = f" [dim]{escape(f.field)}[/dim]" if f.field else ""
-            console.print(
-                f"  [{style}]{f.severity.label}[/{style}] {f.code}{field}  {escape(f.message)}",
-                soft_wrap=True,
+            lines.append(
+                f"  [{style}]{f.severity.label}[/{style}] {f.code}{field}  {escape(f.message)}"
             )
-        console.print()
-    counts = {s: sum(1 for f in findings if f.severity is s) for s in Severity}
-    console.print(
-        f"审核 {n_tables} 张表，{len(groups)} 张有问题：错误 {counts[Severity.ERROR]}，"
-        f"警告 {counts[Severity.WARNING]}，提示 {counts[Severity.INFO]}"
-    )
+        else:
+            field = f" {f.field}" if f.field else ""
+            lines.append(f"  {f.severity.label} {f.code}{field}  {f.message}")
+    return "\n".join(lines) + "\n"
 
 
 def _print_published(summary: list[service.DepartmentSummary]) -> None:
     """自评复核: per department, how many published self-evaluations were more generous."""
     if not summary:
         return
+    from rich.table import Table
+
     t = Table(title="自评复核（按评分规则重算，evaluation.md §6）", title_justify="left")
     t.add_column("部门", overflow="fold")
     t.add_column("自评表", justify="right")
@@ -152,19 +232,31 @@ def classify_cmd(
     fmt = fmt.lower()
     if fmt not in ("text", "json"):
         raise typer.BadParameter("must be text or json", param_hint="--format")
-    result = service.classify(_tables(files, db))
+    result = service.classified(_tables_of(_source(files, db)))
     if fmt == "json":
-        sys.stdout.write(json.dumps(result, ensure_ascii=False, indent=2) + "\n")
+        service.write_json_array(result, sys.stdout)
         return
+    terminal = to_terminal()
     for t in result:
         src = t["source"]
         where = f"{src['file']} 表 {src['index'] + 1}" if src else ""
-        console.print(f"[bold]{escape(t['project'])}[/bold]  [dim]{escape(where)}[/dim]")
-        for i in t["indicators"]:
-            mark = "" if i["given"] else "[dim]（推定）[/dim]"
-            console.print(
-                f"  {escape(i['name'])}：{i['level1']}/{i['level2']}{mark}  "
-                f"[dim]{escape(i['why'])}[/dim]",
-                soft_wrap=True,
-            )
-        console.print()
+        if terminal:
+            lines = [f"[bold]{escape(t['project'])}[/bold]  [dim]{escape(where)}[/dim]"]
+            lines += [
+                f"  {escape(i['name'])}：{i['level1']}/{i['level2']}"
+                f"{'' if i['given'] else '[dim]（推定）[/dim]'}  [dim]{escape(i['why'])}[/dim]"
+                for i in t["indicators"]
+            ]
+            console.print("\n".join(lines) + "\n", soft_wrap=True)
+        else:
+            lines = [f"{t['project']}  {where}"]
+            lines += [
+                f"  {i['name']}：{i['level1']}/{i['level2']}{'' if i['given'] else '（推定）'}"
+                f"  {i['why']}"
+                for i in t["indicators"]
+            ]
+            sys.stdout.write("\n".join(lines) + "\n\n")
+
+
+def _tables_of(source: service.Store | list[TargetTable]) -> Iterable[TargetTable]:
+    return service.stored_tables(source) if isinstance(source, service.Store) else source

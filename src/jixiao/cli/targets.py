@@ -4,28 +4,15 @@ from __future__ import annotations
 
 import contextlib
 import signal
-from collections.abc import Iterator
+import sys
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from types import FrameType
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich import box
 from rich.markup import escape
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    SpinnerColumn,
-    TextColumn,
-    TimeElapsedColumn,
-)
-from rich.table import Table
 
-from .. import service
-from ..model import TargetTable, json_number
-from ..query import TableQuery
-from ..service import FileOutcome, ImportInterrupted, ImportReport
 from .app import (
     DbOption,
     DebugOption,
@@ -36,11 +23,24 @@ from .app import (
     console,
     console_err,
     open_store,
+    service,
+    to_terminal,
     write_output,
 )
 
+if TYPE_CHECKING:
+    from rich.table import Table
+
+    from ..model import TargetTable
+    from ..service import FileOutcome, ImportReport, TableSummary
+
+PAGE = 50  # rows of ``list`` on a terminal unless --limit or --all
+SHOWN = 20  # filings ``show`` displays unless --limit
+
 
 def _fmt(x: float | None) -> str:
+    from ..model import json_number
+
     v = json_number(x)
     return "" if v is None else f"{v:,}" if isinstance(v, int) and abs(v) >= 10000 else str(v)
 
@@ -73,7 +73,7 @@ def import_cmd(
     try:
         with _first_ctrl_c_only():
             report = _import_with_bar(store, given, workers, show=not quiet)
-    except ImportInterrupted as stop:
+    except service.ImportInterrupted as stop:
         # Leaving now: a later Ctrl-C must not cut the summary or the exit short.
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         done = stop.report
@@ -147,6 +147,15 @@ def _import_with_bar(
     """
     if not (show and console_err.is_terminal):
         return service.import_paths(store, paths, workers=workers)
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        SpinnerColumn,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
     with Progress(
         SpinnerColumn(),
         TextColumn("导入"),
@@ -188,6 +197,8 @@ def export_cmd(
 
     例：jixiao export --format xlsx -o 目标表.xlsx
     """
+    from ..query import TableQuery
+
     store = open_store(db)
     query = TableQuery(project=project, department=department, year=year)
     kind = fmt.value
@@ -212,12 +223,20 @@ def list_cmd(
         str,
         typer.Option(help="排序：source（来源）| project | department | funds | year | indicators"),
     ] = "source",
-    limit: Annotated[int | None, typer.Option(help="最多显示多少行。")] = None,
+    limit: Annotated[
+        int | None,
+        typer.Option(help=f"最多显示多少行（终端上默认 {PAGE} 行；写到管道或文件时默认全部）。"),
+    ] = None,
     offset: Annotated[int, typer.Option(help="先跳过多少行。")] = 0,
+    all_rows: Annotated[bool, typer.Option("--all", help="终端上也显示全部。")] = False,
     db: DbOption = None,
     debug: DebugOption = False,
 ) -> None:
     """列表：库中的表，含主管部门、项目名称、总资金、指标数。
+
+    终端上显示一页（--limit、--offset 翻页，--all 显示全部）并说明还有多少；
+    写到管道或文件时逐行输出制表符分隔的纯文本：#、主管部门、项目名称、总资金、
+    金额单位、指标数、来源。
 
     例：jixiao list --department 财政局 --sort funds --limit 20
     """
@@ -225,6 +244,11 @@ def list_cmd(
         raise typer.BadParameter(
             "must be source, project, department, funds, year or indicators", param_hint="--sort"
         )
+    from ..query import TableQuery
+
+    terminal = to_terminal()
+    if limit is None and terminal and not all_rows:
+        limit = PAGE
     query = TableQuery(
         department=department,
         search=search,
@@ -234,7 +258,33 @@ def list_cmd(
         limit=limit,
         offset=offset,
     )
-    page = service.select_tables(open_store(db), query)
+    store = open_store(db)
+    if not terminal:
+        _list_plain(service.listing(store, query), offset)
+        return
+    page = service.select_tables(store, query)
+    console.print(_list_table(page.items, offset))
+    shown = offset + len(page.items)
+    more = page.total - shown
+    where = f"（显示第 {offset + 1}–{shown} 张）" if page.items and (limit or offset) else ""
+    hint = f"；还有 {more} 张：--offset {shown} 看下一页，--all 看全部" if more > 0 else ""
+    console.print(f"共 {page.total} 张表{where}{hint}")
+
+
+def _list_plain(rows: Iterable[TableSummary], offset: int) -> None:
+    """``list`` to a pipe or file: one tab-separated line per table, as the store streams them."""
+    out = sys.stdout
+    for n, r in enumerate(rows, offset + 1):
+        cells = (str(n), r.department or "", r.project, _fmt(r.total), r.money_unit or "",
+                 str(r.indicator_count), f"{r.file} #{r.index + 1}")  # fmt: skip
+        out.write("\t".join(c.replace("\t", " ").replace("\n", " ") for c in cells) + "\n")
+
+
+def _list_table(items: list[TableSummary], offset: int) -> Table:
+    """A page of ``list`` as a terminal table."""
+    from rich import box
+    from rich.table import Table
+
     # Fits 80 columns: names (CJK, no spaces to break at) fold; numbers never wrap; a file
     # name stays on one line, cut with … when long (the full name is in `show`).
     t = Table(box=box.SIMPLE_HEAD, show_edge=False, expand=True, pad_edge=False)
@@ -244,7 +294,7 @@ def list_cmd(
     t.add_column("总资金", justify="right", no_wrap=True)
     t.add_column("指标", justify="right", no_wrap=True)
     t.add_column("来源", style="dim", no_wrap=True, overflow="ellipsis", ratio=2, min_width=8)
-    for n, r in enumerate(page.items, offset + 1):
+    for n, r in enumerate(items, offset + 1):
         t.add_row(
             str(n),
             escape(r.department or ""),
@@ -253,28 +303,36 @@ def list_cmd(
             str(r.indicator_count),
             escape(f"{r.file} #{r.index + 1}"),
         )
-    console.print(t)
-    shown = f"（显示第 {offset + 1}–{offset + len(page.items)} 张）" if limit or offset else ""
-    console.print(f"共 {page.total} 张表{shown}")
+    return t
 
 
 @app.command("show")
 def show_cmd(
     project: Annotated[str, typer.Argument(help="项目名称，或其中一部分。")],
+    limit: Annotated[
+        int, typer.Option(min=1, help=f"最多显示多少份（默认 {SHOWN}）；其余只计数。")
+    ] = SHOWN,
     db: DbOption = None,
     debug: DebugOption = False,
 ) -> None:
     """查看：按纸面表格的样式显示一张表。
 
+    同一项目申报多份时逐份显示，最多 --limit 份，并说明还有多少份。
+
     例：jixiao show 巨灾保险项目
     """
-    tables = service.find_project(open_store(db), project)
-    if not tables:
+    found = service.find_project(open_store(db), project, limit=limit)
+    if not found.tables:
         console_err.print(f"没有名称含“{escape(project)}”的项目")
         raise typer.Exit(1)
-    for t in tables:
+    for t in found.tables:
         console.print(render_form(t))
         console.print()
+    if found.total > len(found.tables):
+        console.print(
+            f"共 {found.total} 份，显示前 {len(found.tables)} 份"
+            f"（--limit 显示更多；jixiao list --search 项目名称 列出全部）"
+        )
 
 
 _INDICATOR_COLUMNS = (
@@ -285,6 +343,9 @@ _INDICATOR_COLUMNS = (
 
 def render_form(t: TargetTable) -> Table:
     """绩效目标表 as a terminal table: label rows, funds, texts, indicators, contact."""
+    from rich import box
+    from rich.table import Table
+
     title = f"{t.region or ''}{t.year or ''}{'年' if t.year else ''}{t.kind or ''}绩效目标表"
     caption = []
     if t.contact.name or t.contact.phone:

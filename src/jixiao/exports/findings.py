@@ -4,15 +4,16 @@ can filter (one row per finding). Every text cell goes through :func:`safe_cell`
 from __future__ import annotations
 
 import csv
-import json
-from collections.abc import Sequence
+from collections.abc import Iterable
 from typing import IO, Any, TextIO
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from ..findings import Finding
 from .cells import safe_cell
+from .json import write_json_array
 
 COLUMNS: list[tuple[str, int]] = [
     ("严重程度", 10), ("规则", 26), ("文件", 24), ("表序号", 7), ("项目名称", 32),
@@ -20,21 +21,30 @@ COLUMNS: list[tuple[str, int]] = [
 ]  # fmt: skip
 
 
-def write_findings_xlsx(findings: Sequence[Finding], target: str | IO[bytes]) -> None:
-    """One row per finding under a frozen header with filters; severity as 错误/警告/提示."""
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "审核意见"
-    ws.append([h for h, _ in COLUMNS])
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
+def write_findings_xlsx(findings: Iterable[Finding], target: str | IO[bytes]) -> int:
+    """One row per finding under a frozen header with filters; severity as 错误/警告/提示.
+
+    Written in openpyxl's write-only mode, row by row as the findings come: a review of
+    the whole store never holds its workbook in memory. Returns the number of rows.
+    """
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("审核意见")
     for n, (_, width) in enumerate(COLUMNS):
         ws.column_dimensions[chr(ord("A") + n)].width = width
+    ws.freeze_panes = "A2"
+    head = []
+    for h, _ in COLUMNS:
+        c = WriteOnlyCell(ws, value=h)
+        c.font = Font(bold=True)
+        head.append(c)
+    ws.append(head)
+    rows = 0
     for f in findings:
         ws.append([safe_cell(v) for v in _row(f)])
-    ws.freeze_panes = "A2"
-    ws.auto_filter.ref = f"A1:{chr(ord('A') + len(COLUMNS) - 1)}{max(1, len(findings) + 1)}"
+        rows += 1
+    ws.auto_filter.ref = f"A1:{chr(ord('A') + len(COLUMNS) - 1)}{max(1, rows + 1)}"
     wb.save(target)
+    return rows
 
 
 def _row(f: Finding) -> list[Any]:
@@ -46,18 +56,20 @@ def _row(f: Finding) -> list[Any]:
     ]  # fmt: skip
 
 
-def write_findings_csv(findings: Sequence[Finding], out: TextIO, *, bom: bool = True) -> int:
+def write_findings_csv(findings: Iterable[Finding], out: TextIO, *, bom: bool = True) -> int:
     """The same rows as the workbook, UTF-8 with a BOM so Excel reads the Chinese."""
     if bom:
         out.write("\ufeff")
     w = csv.writer(out)
     w.writerow([h for h, _ in COLUMNS])
+    n = 0
     for f in findings:
         w.writerow(["" if v is None else safe_cell(v) for v in _row(f)])
-    return len(findings)
+        n += 1
+    return n
 
 
-def write_findings_json(findings: Sequence[Finding], out: TextIO) -> int:
-    """A JSON list of findings in their one shape (:meth:`Finding.to_json`)."""
-    out.write(json.dumps([f.to_json() for f in findings], ensure_ascii=False, indent=2) + "\n")
-    return len(findings)
+def write_findings_json(findings: Iterable[Finding], out: TextIO) -> int:
+    """A JSON list of findings in their one shape (:meth:`Finding.to_json`), written one
+    finding at a time."""
+    return write_json_array((f.to_json() for f in findings), out)

@@ -8,10 +8,12 @@ stored table is locked, so what comes back can be matched and trusted. Drop-down
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from copy import copy
 from typing import IO, Any
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -39,16 +41,14 @@ UNLOCKED = Protection(locked=False)
 clean = safe_cell  # every cell of a template or report goes through the one rule
 
 
-def one_per_project(tables: Iterable[TargetTable]) -> list[TargetTable]:
+def one_per_project(tables: Iterable[TargetTable]) -> Iterator[TargetTable]:
     """One table per (department, project): a project filed twice gets one sheet, the first."""
     seen: set[tuple[str | None, str]] = set()
-    out = []
     for t in tables:
         k = (t.department, t.project)
         if k not in seen:
             seen.add(k)
-            out.append(t)
-    return out
+            yield t
 
 
 def _key(ws: Worksheet, mark: str, t: TargetTable) -> None:
@@ -162,10 +162,7 @@ def _list_validation(ws: Worksheet, items: Iterable[str], prompt: str) -> DataVa
     return dv
 
 
-def _instructions(wb: Workbook, lines: list[str]) -> None:
-    ws = wb.active
-    assert ws is not None
-    ws.title = "填报说明"
+def _instructions(ws: Worksheet, lines: list[str]) -> None:
     for n, line in enumerate(lines, 1):
         ws.cell(n, 1, line).alignment = Alignment(wrap_text=True, vertical="top")
     ws.cell(1, 1).font = TITLE
@@ -179,16 +176,62 @@ def _write_template(
     instructions: list[str],
     fill: Callable[[Worksheet, TargetTable], None],
 ) -> int:
-    """A workbook of 填报说明 and one protected sheet per project; the number of sheets."""
-    wb = Workbook()
-    _instructions(wb, instructions)
+    """A workbook of 填报说明 and one protected sheet per project; the number of sheets.
+
+    The workbook is write-only and streams to disk: each sheet is laid out in a scratch
+    workbook (cells anywhere, merges, validations, protection), copied row by row into
+    the output and dropped, so one sheet is in memory at a time.
+    """
+    wb = Workbook(write_only=True)
+    scratch = Workbook()
+    scratch.remove(scratch.worksheets[0])
+    _streamed(wb, scratch, "填报说明", lambda ws: _instructions(ws, instructions))
     taken = {"填报说明"}
     n = 0
     for t in one_per_project(tables):
-        fill(wb.create_sheet(L.sheet_title(t.project, taken)), t)
+        _streamed(wb, scratch, L.sheet_title(t.project, taken), lambda ws: fill(ws, t))  # noqa: B023
         n += 1
     wb.save(out)
     return n
+
+
+def _streamed(
+    wb: Workbook, scratch: Workbook, title: str, lay_out: Callable[[Worksheet], None]
+) -> None:
+    """One sheet laid out in ``scratch`` and copied into the write-only ``wb``: dimensions
+    and panes first (a write-only sheet writes them before its rows), then every row
+    with each cell's value and style, then merges, validations and protection."""
+    src = scratch.create_sheet(title)
+    lay_out(src)
+    ws = wb.create_sheet(title)
+    for key, dim in src.column_dimensions.items():
+        ws.column_dimensions[key].width = dim.width
+        ws.column_dimensions[key].hidden = dim.hidden
+    for row, rdim in src.row_dimensions.items():
+        if rdim.hidden or rdim.height is not None:
+            ws.row_dimensions[row].hidden = rdim.hidden
+            ws.row_dimensions[row].height = rdim.height
+    ws.freeze_panes = src.freeze_panes
+    for cells in src.iter_rows():
+        ws.append([_copied(ws, c) for c in cells])
+    for merged in src.merged_cells.ranges:
+        ws.merged_cells.add(str(merged))
+    for dv in src.data_validations.dataValidation:
+        ws.data_validations.append(dv)
+    ws.protection = copy(src.protection)
+    ws.close()  # written out: its temporary file is complete and closed
+    scratch.remove(src)
+
+
+def _copied(ws: Any, c: Any) -> Any:
+    """A scratch cell as a write-only cell: its value and, when styled, its style."""
+    if not c.has_style:
+        return c.value
+    out = WriteOnlyCell(ws, value=c.value)
+    out.font, out.fill, out.border = copy(c.font), copy(c.fill), copy(c.border)
+    out.alignment, out.protection = copy(c.alignment), copy(c.protection)
+    out.number_format = c.number_format
+    return out
 
 
 def write_selfeval_template(

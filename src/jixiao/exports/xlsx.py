@@ -2,7 +2,8 @@
 
 Sheet 指标: one row per indicator with its table's fields beside it, frozen
 header, filters, sensible widths. Sheet 项目: one row per table. Written in
-openpyxl's write-only mode so 10,000 tables stream to disk.
+openpyxl's write-only mode, both sheets in one pass, so a store of any size streams
+to disk.
 """
 
 from __future__ import annotations
@@ -36,18 +37,14 @@ def _header(ws: Any, headers: list[str]) -> None:
 
 
 def write_xlsx(tables: Iterable[TargetTable], out: str | IO[bytes]) -> int:
-    tables = list(tables) if not isinstance(tables, list) else tables
+    """指标 and 项目 sheets written side by side in one pass over the tables (each sheet
+    of a write-only workbook streams to its own temporary file); returns the 指标 rows."""
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("指标")
     ws.freeze_panes = "A2"
     for n, w in enumerate(WIDTHS, 1):
         ws.column_dimensions[get_column_letter(n)].width = w
     _header(ws, HEADERS)
-    rows = 0
-    for row in flat_rows(tables):
-        ws.append([_value(v) for v in row])
-        rows += 1
-    ws.auto_filter.ref = f"A1:{get_column_letter(len(HEADERS))}{rows + 1}"
 
     ws2 = wb.create_sheet("项目")
     ws2.freeze_panes = "A2"
@@ -56,12 +53,19 @@ def write_xlsx(tables: Iterable[TargetTable], out: str | IO[bytes]) -> int:
     for n, w in enumerate(widths, 1):
         ws2.column_dimensions[get_column_letter(n)].width = w
     _header(ws2, heads)
+
+    rows = n_tables = 0
     for t in tables:
+        for row in flat_rows((t,)):
+            ws.append([_value(v) for v in row])
+            rows += 1
         total = sum(i.score or 0 for i in t.indicators)
         ws2.append(
             [_value(g(t)) for _, _, g in TABLE_COLUMNS]
             + [len(t.indicators), json_number(float(total))]
         )
-    ws2.auto_filter.ref = f"A1:{get_column_letter(len(heads))}{len(tables) + 1}"
+        n_tables += 1
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(HEADERS))}{rows + 1}"
+    ws2.auto_filter.ref = f"A1:{get_column_letter(len(heads))}{n_tables + 1}"
     wb.save(out)
     return rows

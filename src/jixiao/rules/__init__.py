@@ -26,7 +26,7 @@ from . import (  # noqa: F401  (importing a module registers its rules)
     values,
 )
 from .base import REGISTRY, Context, Rule, cross_rule, rule
-from .engine import RuleSettings, check, settings
+from .engine import Review, RuleSettings, check, settings
 
 
 def _md_value(v: object) -> str:
@@ -75,6 +75,7 @@ def catalogue_markdown() -> str:
 
 __all__ = [
     "REGISTRY",
+    "Review",
     "Context",
     "Finding",
     "Location",

@@ -1,7 +1,7 @@
 """Findings, severities and the rule registry: what every check is made of.
 
 A rule is one function decorated with :func:`rule` (one table at a time) or
-:func:`cross_rule` (all tables at once, e.g. duplicate filings). It yields
+:func:`cross_rule` (a table against those before it, e.g. duplicate filings). It yields
 :class:`Finding` objects made with :meth:`Context.finding`, which fills in the
 code, the configured severity and where the table came from. Rules never raise
 for a problem in a table and never print.
@@ -10,7 +10,7 @@ for a problem in a table and never print.
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -34,7 +34,10 @@ class Param:
 
 
 TableCheck = Callable[[TargetTable, "Context"], Iterable[Finding]]
-CrossCheck = Callable[[Sequence[TargetTable], "Context"], Iterable[Finding]]
+# A cross-table rule sees the tables one at a time, each with a reference (``ref``) by
+# which it can have an earlier table read back (:meth:`Context.earlier`), so it keeps a
+# compact key per table, never the tables themselves.
+CrossCheck = Callable[[TargetTable, Any, "Context"], Iterable[Finding]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +69,15 @@ class Context:
     inferred: set[int] = field(default_factory=set, repr=False)
     # ``[scoring]`` of the same configuration: published self-evaluations are re-scored by it.
     scoring: ScoringSettings | None = field(default=None, repr=False)
+    # A cross-table rule's memory over one run (its compact keys), and how it reads an
+    # earlier table back by the reference it was given with it.
+    state: dict[Any, Any] = field(default_factory=dict, repr=False)
+    fetch: Callable[[Any], TargetTable] | None = field(default=None, repr=False)
+
+    def earlier(self, ref: Any) -> TargetTable:
+        """An earlier table of this run, read back by its reference."""
+        assert self.fetch is not None, "a cross-table rule runs with a fetch"
+        return self.fetch(ref)
 
     def __getitem__(self, name: str) -> Any:
         return self.params[name]
@@ -154,7 +166,8 @@ def cross_rule(
     basis: str,
     params: Mapping[str, tuple[ParamValue, str]] | None = None,
 ) -> Callable[[CrossCheck], CrossCheck]:
-    """Register a rule over all tables at once ``(tables, ctx) -> Iterable[Finding]``."""
+    """Register a rule across tables ``(table, ref, ctx) -> Iterable[Finding]``: called for
+    each table in order, it reports on that table against the ones before it."""
 
     def deco(func: CrossCheck) -> CrossCheck:
         _register(code, severity, basis, params, func, cross=True)

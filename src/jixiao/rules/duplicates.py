@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from typing import Any
 
 from ..model import TargetTable
@@ -59,22 +60,27 @@ def differences(a: TargetTable, b: TargetTable) -> list[str]:
     severity="warning",
     basis="同一项目（同一主管部门、同一年度、同名）只申报一次；重复的列明差异。",
 )
-def project(tables: Sequence[TargetTable], ctx: Context) -> Iterator[Finding]:
+def project(t: TargetTable, ref: Any, ctx: Context) -> Iterator[Finding]:
     """The same project filed twice: reported on the later filing, with what differs."""
-    first: dict[tuple[str, str, int | None], TargetTable] = {}
-    for t in tables:
-        k = _key(t)
-        if k not in first:
-            first[k] = t
-            continue
-        orig = first[k]
-        diff = differences(orig, t)
-        if diff:
-            shown = "、".join(_path_label(d) for d in diff[:8]) + ("等" if len(diff) > 8 else "")
-            what = f"不同之处：{shown}"
-        else:
-            what = "两份内容完全相同"
-        yield ctx.finding(t, None, f"项目“{t.project}”与{_where(orig)}重复申报，{what}。")
+    # The run keeps one compact key per filing — a digest of (project, department, year)
+    # to the first filing's reference — and reads the first filing back only when a
+    # later one repeats it, so a store of any size is reviewed in flat memory.
+    first: dict[bytes, Any] = ctx.state
+    key = _key(t)
+    digest = hashlib.blake2b(repr(key).encode(), digest_size=12).digest()
+    if digest not in first:
+        first[digest] = ref
+        return
+    orig = ctx.earlier(first[digest])
+    if _key(orig) != key:  # two keys with one digest: never seen, but not a duplicate
+        return
+    diff = differences(orig, t)
+    if diff:
+        shown = "、".join(_path_label(d) for d in diff[:8]) + ("等" if len(diff) > 8 else "")
+        what = f"不同之处：{shown}"
+    else:
+        what = "两份内容完全相同"
+    yield ctx.finding(t, None, f"项目“{t.project}”与{_where(orig)}重复申报，{what}。")
 
 
 def _path_label(path: str) -> str:

@@ -17,7 +17,7 @@ typo does not switch a rule off silently.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -118,39 +118,57 @@ def settings(config: Config | Mapping[str, Any] | None = None) -> list[RuleSetti
     return out
 
 
+class Review:
+    """审核 as a stream: :meth:`table` reviews one table and returns its findings.
+
+    Tables are reviewed one at a time in the order given; a cross-table rule (duplicate
+    filings) keeps a compact key per table and has an earlier table read back through
+    ``fetch`` (its reference → the table) when it needs one, so a run over a whole store
+    holds one table at a time. The findings of a table are its per-table rules' in rule
+    order, then its cross-table rules'.
+    """
+
+    def __init__(
+        self,
+        config: Config | Mapping[str, Any] | None = None,
+        fetch: Callable[[Any], TargetTable] | None = None,
+    ) -> None:
+        configured = [s for s in settings(config) if s.enabled]
+        self._levels: list[Classification] | None = None
+        self._of: TargetTable | None = None
+        # A bare mapping is the [rules] section alone; only a whole file has [scoring].
+        scoring = ScoringSettings.from_config(config) if isinstance(config, Config) else None
+        self._contexts = [
+            (s, Context(s.rule, s.severity, s.params, self._classify, scoring=scoring, fetch=fetch))
+            for s in configured
+        ]
+
+    def _classify(self, t: TargetTable) -> list[Classification]:
+        """The table's classification, shared by every rule that asks for it."""
+        if self._of is not t or self._levels is None:
+            self._of, self._levels = t, classify_table(t)
+        return self._levels
+
+    def table(self, t: TargetTable, ref: Any = None) -> list[Finding]:
+        """The findings on one table; ``ref`` is how ``fetch`` reads it back later."""
+        out: list[Finding] = []
+        for s, ctx in self._contexts:
+            if s.rule.check is not None:
+                out.extend(s.rule.check(t, ctx))
+        for s, ctx in self._contexts:
+            if s.rule.cross is not None:
+                out.extend(s.rule.cross(t, ref, ctx))
+        # Per-table memory ends with the table (an object's id may be reused by the next).
+        for _, ctx in self._contexts:
+            ctx.inferred.clear()
+        self._of = self._levels = None
+        return out
+
+
 def check(
     tables: Iterable[TargetTable], config: Config | Mapping[str, Any] | None = None
 ) -> list[Finding]:
     """审核: run every enabled rule over the tables; findings in table order, then rule order."""
     table_list = list(tables)
-    configured = [s for s in settings(config) if s.enabled]
-    cache: dict[int, list[Classification]] = {}
-
-    def classify(t: TargetTable) -> list[Classification]:
-        got = cache.get(id(t))
-        if got is None:
-            got = cache[id(t)] = classify_table(t)
-        return got
-
-    # A bare mapping is the [rules] section alone; only a whole file has [scoring].
-    scoring = ScoringSettings.from_config(config) if isinstance(config, Config) else None
-    contexts = [
-        (s, Context(s.rule, s.severity, s.params, classify, scoring=scoring)) for s in configured
-    ]
-    per_table: list[list[Finding]] = [[] for _ in table_list]
-    for n, t in enumerate(table_list):
-        out = per_table[n]
-        for s, ctx in contexts:
-            if s.rule.check is not None:
-                out.extend(s.rule.check(t, ctx))
-    by_source = {(t.source.file, t.source.index): n for n, t in enumerate(table_list) if t.source}
-    for s, ctx in contexts:
-        if s.rule.cross is None:
-            continue
-        for f in s.rule.cross(table_list, ctx):
-            src = f.source
-            at = by_source.get((src["file"], src["index"])) if src else None
-            if at is None:  # a table built in memory: the last one of that name
-                at = max(n for n, t in enumerate(table_list) if t.project == f.project)
-            per_table[at].append(f)
-    return [f for fs in per_table for f in fs]
+    review = Review(config, fetch=table_list.__getitem__)
+    return [f for n, t in enumerate(table_list) for f in review.table(t, n)]

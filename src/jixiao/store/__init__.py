@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from ..model import TargetTable
+from ..query import TableQuery
 from .accounts import Accounts, UserRecord
 from .audit import Audit, AuditEntry, AuditNote, AuditReport
 from .corrections import Corrections
@@ -46,6 +47,16 @@ class Store(Documents, Tables, Corrections, Stats, Accounts, Workflow, Audit):
         """Stored tables in document order, with reviewers' level corrections applied."""
         read = super().tables(ids=ids, project=project, exact=exact, batch=batch)
         return self.with_corrections(read, batch)
+
+    def table_batches(
+        self, query: TableQuery | None = None, *, batch: int = 500
+    ) -> Iterator[list[tuple[int, TargetTable]]]:
+        """The tables a query selects, a batch at a time, with reviewers' corrections."""
+        for part in super().table_batches(query, batch=batch):
+            # with_corrections sets the levels on the tables themselves, in place.
+            for _ in self.with_corrections((t for _, t in part), batch):
+                pass
+            yield part
 
     def tables_by_id(self, ids: Iterable[int]) -> dict[int, TargetTable]:
         """Tables by their numbers (a page of a listing, in whatever order it is sorted)."""

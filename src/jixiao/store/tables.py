@@ -19,6 +19,8 @@ from . import database
 from .database import Database, in_batches
 from .schema import documents, filings, indicators, storable, target_tables, too_long
 
+BATCH = 500  # tables read per query when a whole store is streamed
+
 
 @dataclass(frozen=True, slots=True)
 class TableSummary:
@@ -50,61 +52,16 @@ class Tables(Database):
     ) -> list[TableSummary]:
         """Summaries of the tables a query selects, in its order and page."""
         q = query or TableQuery(department=department, project=search)
-        n_ind = (
-            select(func.count())
-            .where(indicators.c.table_id == target_tables.c.id)
-            .scalar_subquery()
-        )
-        orders: dict[str, list[Any]] = {
-            "source": [documents.c.path, target_tables.c.idx],
-            "project": [target_tables.c.project, target_tables.c.id],
-            "department": [target_tables.c.department, target_tables.c.project],
-            "funds": [target_tables.c.funds_total, target_tables.c.id],
-            "year": [target_tables.c.year, target_tables.c.id],
-            "indicators": [n_ind, target_tables.c.id],
-        }
-        order = [c.desc() for c in orders[q.sort]] if q.descending else orders[q.sort]
-        columns = select(
-            target_tables.c.id,
-            documents.c.name,
-            target_tables.c.idx,
-            target_tables.c.department,
-            target_tables.c.project,
-            target_tables.c.funds_total,
-            target_tables.c.money_unit,
-            n_ind.label("n"),
-        ).join(documents, documents.c.id == target_tables.c.document_id)
-        if q.limit is None:
-            stmt = _filtered(columns, q).order_by(*order)
-            if q.offset:
-                stmt = stmt.offset(q.offset)
-        else:
-            # The page's ids first, then their columns: the indicator counts (and the rest)
-            # are read for the rows of the page only, not for every row an offset skips.
-            ids = _filtered(
-                select(target_tables.c.id).join(
-                    documents, documents.c.id == target_tables.c.document_id
-                ),
-                q,
-            ).order_by(*order)
-            page = ids.limit(q.limit).offset(q.offset or None).subquery("page")
-            stmt = columns.join(page, page.c.id == target_tables.c.id).order_by(
-                *order, target_tables.c.id
-            )
         with self._read() as conn:
-            return [
-                TableSummary(
-                    id=r[0],
-                    file=r[1],
-                    index=r[2],
-                    department=r[3],
-                    project=r[4],
-                    total=r[5],
-                    money_unit=r[6],
-                    indicator_count=int(r[7]),
-                )
-                for r in conn.execute(stmt)
-            ]
+            return [_summary_of(r) for r in conn.execute(_summary_statement(q))]
+
+    def iter_summaries(self, query: TableQuery, *, batch: int = 500) -> Iterator[TableSummary]:
+        """Summaries of the tables a query selects, streamed (fetched ``batch`` rows at a
+        time): a listing of the whole store never sits in memory."""
+        with self._read() as conn:
+            result = conn.execution_options(yield_per=batch).execute(_summary_statement(query))
+            for part in result.partitions(batch):
+                yield from (_summary_of(r) for r in part)
 
     def count_selected(self, query: TableQuery) -> int:
         """How many tables a query selects, ignoring its page."""
@@ -242,6 +199,50 @@ class Tables(Database):
         with self._read() as conn:
             return [(r[0], r[1], r[2], r[3], r[4]) for r in conn.execute(q)]
 
+    def table_batches(
+        self, query: TableQuery | None = None, *, batch: int = BATCH
+    ) -> Iterator[list[tuple[int, TargetTable]]]:
+        """The tables a query selects (its filters; not its order or page), as (id, table)
+        in document order, ``batch`` at a time.
+
+        Keyset paging: each batch is one short query for the tables after the last one
+        of the batch before (by document path, then position in the document), so
+        memory stays flat at any store size and no read stays open while a batch is
+        reviewed or written.
+        """
+        q = query or TableQuery()
+        key = tuple_(documents.c.path, target_tables.c.idx)
+        stmt = _filtered(
+            select(target_tables, documents.c.name.label("file"), documents.c.path.label("path"))
+            .join(documents, documents.c.id == target_tables.c.document_id)
+            .order_by(documents.c.path, target_tables.c.idx)
+            .limit(batch),
+            q,
+        )
+        after: tuple[str, int] | None = None
+        while True:
+            with self._read() as conn:
+                page = stmt if after is None else stmt.where(key > tuple_(*after))
+                rows = conn.execute(page).mappings().all()
+                if not rows:
+                    return
+                inds: dict[int, list[Indicator]] = {r["id"]: [] for r in rows}
+                iq = (
+                    select(indicators)
+                    .where(indicators.c.table_id.in_(list(inds)))
+                    .order_by(indicators.c.table_id, indicators.c.position)
+                )
+                for ir in conn.execute(iq).mappings():
+                    inds[ir["table_id"]].append(_indicator_of(ir))
+            yield [(r["id"], _table_of(r, inds[r["id"]])) for r in rows]
+            after = (rows[-1]["path"], rows[-1]["idx"])
+            if len(rows) < batch:
+                return
+
+    def table(self, table_id: int) -> TargetTable | None:
+        """One stored table by its id."""
+        return next(iter(self.tables(ids=[table_id])), None)
+
 
 @dataclass(frozen=True, slots=True)
 class Filing:
@@ -265,6 +266,63 @@ def _whole_tables() -> Any:
 
 def _filing(r: Any) -> Filing:
     return Filing(r.id, r.project, r.department, r.name, r.idx)
+
+
+def _summary_statement(q: TableQuery) -> Any:
+    """The query behind ``jixiao list``: summaries in the query's order and page."""
+    n_ind = (
+        select(func.count()).where(indicators.c.table_id == target_tables.c.id).scalar_subquery()
+    )
+    orders: dict[str, list[Any]] = {
+        "source": [documents.c.path, target_tables.c.idx],
+        "project": [target_tables.c.project, target_tables.c.id],
+        "department": [target_tables.c.department, target_tables.c.project],
+        "funds": [target_tables.c.funds_total, target_tables.c.id],
+        "year": [target_tables.c.year, target_tables.c.id],
+        "indicators": [n_ind, target_tables.c.id],
+    }
+    order = [c.desc() for c in orders[q.sort]] if q.descending else orders[q.sort]
+    columns = select(
+        target_tables.c.id,
+        documents.c.name,
+        target_tables.c.idx,
+        target_tables.c.department,
+        target_tables.c.project,
+        target_tables.c.funds_total,
+        target_tables.c.money_unit,
+        n_ind.label("n"),
+    ).join(documents, documents.c.id == target_tables.c.document_id)
+    if q.limit is None:
+        stmt = _filtered(columns, q).order_by(*order)
+        if q.offset:
+            stmt = stmt.offset(q.offset)
+    else:
+        # The page's ids first, then their columns: the indicator counts (and the rest)
+        # are read for the rows of the page only, not for every row an offset skips.
+        ids = _filtered(
+            select(target_tables.c.id).join(
+                documents, documents.c.id == target_tables.c.document_id
+            ),
+            q,
+        ).order_by(*order)
+        page = ids.limit(q.limit).offset(q.offset or None).subquery("page")
+        stmt = columns.join(page, page.c.id == target_tables.c.id).order_by(
+            *order, target_tables.c.id
+        )
+    return stmt
+
+
+def _summary_of(r: Any) -> TableSummary:
+    return TableSummary(
+        id=r[0],
+        file=r[1],
+        index=r[2],
+        department=r[3],
+        project=r[4],
+        total=r[5],
+        money_unit=r[6],
+        indicator_count=int(r[7]),
+    )
 
 
 def _filtered(stmt: Any, q: TableQuery) -> Any:
