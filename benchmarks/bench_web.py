@@ -333,7 +333,8 @@ def main() -> None:
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     server = subprocess.Popen(
-        [sys.executable, "-m", "jixiao", "serve", "--db", url, "--port", str(port)]
+        # A local store without accounts: the pages as an administrator sees them.
+        [sys.executable, "-m", "jixiao", "serve", "--db", url, "--port", str(port), "--no-accounts"]
     )
     try:
         wait_ready(base, server)

@@ -71,7 +71,8 @@ __all__ = [
     "import_paths", "import_upload", "list_evaluations", "monitor", "open_store", "output_file",
     "review", "add_user", "first_admin", "set_password", "disable_user", "list_users",
     "sign_in", "sign_out", "viewer_of", "new_api_token", "audit", "visible_query", "may_see",
-    "status_of", "step", "mark_finding", "versions", "must_change_password", "import_uploads",
+    "status_of", "step", "mark_finding", "versions", "version_ids", "must_change_password",
+    "import_uploads",
     "save_upload", "source_file", "documents_dir", "evaluate_for", "evaluation_step",
     "MAX_UPLOAD_BYTES", "table_by_id", "filings_of", "table_review", "worst_findings",
     "correct_levels", "overview",
@@ -689,7 +690,7 @@ def may_see(store: Store, viewer: Any, table: TargetTable, table_id: int | None 
     if viewer.public:
         if store.statuses([key_of(table)])[key_of(table)] != PUBLISHED:
             return False
-        return table_id is None or max(i for i, _ in versions(store, table)) == table_id
+        return table_id is None or max(version_ids(store, table), default=table_id) == table_id
     return bool(viewer.sees(table.department))
 
 
@@ -770,15 +771,19 @@ def mark_finding(
           after={"code": code, "field": field, "mark": mark, "reason": reason})  # fmt: skip
 
 
-def versions(store: Store, table: TargetTable) -> list[tuple[int, TargetTable]]:
-    """Every stored version of a table's filing (same department, project, year), oldest first."""
-    from .store.workflow import key_of
-
-    page = select_tables(store, TableQuery(project=table.project, exact_project=True, limit=200))
-    ids = [s.id for s in page.items]
-    found = store.tables_by_id(ids)
-    same = [(i, t) for i, t in found.items() if key_of(t) == key_of(table)]
+def version_ids(store: Store, table: TargetTable) -> list[int]:
+    """The numbers of every stored version of a table's filing (same department, project,
+    year), oldest first — from the project's index, no table read whole."""
+    dept, year = table.department or "", table.year
+    same = [tid for tid, d, y, _, _ in store.project_filings(table.project)
+            if (d or "") == dept and y == year]  # fmt: skip
     return sorted(same)
+
+
+def versions(store: Store, table: TargetTable) -> list[tuple[int, TargetTable]]:
+    """Every stored version of a table's filing, oldest first, read whole."""
+    found = store.tables_by_id(version_ids(store, table))
+    return sorted(found.items())
 
 
 # -- review ---------------------------------------------------------------------------

@@ -258,6 +258,17 @@ class Audit(Database):
                 return
             after = rows[-1].id
 
+    def audit_generation(self) -> int:
+        """The newest entry's number: it moves whenever anything is imported, replaced or
+        corrected (each writes an entry), so what was worked out from the store before
+        that can be told apart from now."""
+        from sqlalchemy import func
+
+        with self._read() as conn:
+            return int(
+                conn.execute(select(func.coalesce(func.max(audit_log.c.id), 0))).scalar_one()
+            )
+
     def audit_count(self) -> int:
         from sqlalchemy import func
 

@@ -157,12 +157,26 @@ def tables_page(
     return _render(request, name, ctx)
 
 
+# A table's worst finding, by table number, while the store is unchanged: listings show it
+# on every page, and reviewing the page's fifty tables again each time is most of its cost.
+_WORST: dict[str, Any] = {"generation": None, "found": {}}
+_WORST_MAX = 200_000
+
+
 def _worst(store: Store, ids: list[int], config: Any) -> dict[int, Finding | None]:
     """The worst finding of each table (its own rules), the page reviewed in one pass."""
-    tables = store.tables_by_id(ids)
-    present = [i for i in ids if i in tables]
-    found = service.worst_findings([tables[i] for i in present], config)
-    return dict(zip(present, found, strict=True))
+    generation = (store.url, store.audit_generation(), id(config))
+    found: dict[int, Finding | None] = _WORST["found"]
+    if _WORST["generation"] != generation or len(found) > _WORST_MAX:
+        found.clear()
+        _WORST["generation"] = generation
+    missing = [i for i in ids if i not in found]
+    if missing:
+        tables = store.tables_by_id(missing)
+        present = [i for i in missing if i in tables]
+        got = service.worst_findings([tables[i] for i in present], config)
+        found.update(zip(present, got, strict=True))
+    return {i: found[i] for i in ids if i in found}
 
 
 def _with_errors(
@@ -282,10 +296,10 @@ def _table_context(request: Request, table_id: int, table: TargetTable) -> dict[
     fid = store.filing_id(key_of(table))
     marks = store.marks(fid) if fid is not None else {}
     comments = store.comments(fid) if fid is not None else []
-    versions = service.versions(store, table)
+    versions = service.version_ids(store, table)
     return {
         "viewer": v, "status": status, "finding_marks": marks, "comments": comments,
-        "versions": [i for i, _ in versions],
+        "versions": versions,
         "can_file": v.files_for(table.department), "can_review": v.reviews(table.department),
         "t": table, "table_id": table_id, "findings": findings, "by_field": by_field,
         "levels": classify_table(table), "others": others, "level_tree": service.LEVELS,
