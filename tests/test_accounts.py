@@ -217,3 +217,27 @@ def test_text_is_text_on_every_page_that_shows_it(people: People) -> None:
         html = admin.get(url).text
         assert "<img src=x" not in html, url
     assert "&lt;img src=x onerror=alert(1)&gt;" in admin.get(f"/tables/{tid}").text
+
+
+def test_an_administrator_assigns_departments_and_reads_the_settings(people: People) -> None:
+    admin = people.client("admin1")
+    store = people.app.state.store
+    service.add_user(store, "rev2", "reviewer", departments=[ECO], password=PASSWORD)
+    r = admin.post("/admin/users/rev2/departments", headers=People.csrf(admin),
+                   data={"departments": f"{FIN}，{ECO}"})  # fmt: skip
+    assert r.status_code == 200
+    assert store.user("rev2").departments == tuple(sorted([FIN, ECO]))
+    each = [admin.get("/api/v1/tables", params={"department": d}).json()["total"]
+            for d in (FIN, ECO)]  # fmt: skip
+    assert people.client("rev2").get("/api/v1/tables").json()["total"] == sum(each)
+    # A department user has exactly one department; a reviewer may not do this.
+    r = admin.post("/admin/users/fin/departments", headers=People.csrf(admin),
+                   data={"departments": f"{FIN},{ECO}"})  # fmt: skip
+    assert r.status_code == 400 and "只有一个部门" in r.text
+    rev = people.client("rev")
+    r = rev.post("/admin/users/rev2/departments", headers=People.csrf(rev),
+                 data={"departments": FIN})  # fmt: skip
+    assert r.status_code == 403
+    page = admin.get("/admin/settings").text
+    assert "completeness.goal" in page and "default_points" in page
+    assert people.client("rev").get("/admin/settings").status_code == 403

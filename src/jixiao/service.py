@@ -69,7 +69,8 @@ __all__ = [
     "documents_in", "evaluate", "export_evaluations", "export_findings", "export_tables",
     "fails", "find_project",
     "import_paths", "import_upload", "list_evaluations", "monitor", "open_store", "output_file",
-    "review", "add_user", "first_admin", "set_password", "disable_user", "list_users",
+    "review", "add_user", "assign_departments", "first_admin", "set_password", "disable_user",
+    "list_users",
     "sign_in", "sign_out", "viewer_of", "new_api_token", "audit", "visible_query", "may_see",
     "status_of", "step", "mark_finding", "versions", "version_ids", "must_change_password",
     "import_uploads",
@@ -588,6 +589,29 @@ def set_password(store: Store, name: str, password: str, actor: str | None = Non
         raise JixiaoError(why)
     store.set_password(name, hash_password(password))
     audit(store, actor or name, "password", f"user:{name}")
+
+
+def assign_departments(
+    store: Store, name: str, departments: Sequence[str], actor: str | None = None
+) -> None:
+    """The department a 部门填报 user files for (one), or those a 财政审核 reviews (any)."""
+    from .errors import JixiaoError
+
+    user = store.user(name)
+    if user is None:
+        raise JixiaoError(f"没有用户“{name}”")
+    wanted = tuple(dict.fromkeys(d.strip() for d in departments if d.strip()))
+    if user.role == "department":
+        if len(wanted) != 1:
+            raise JixiaoError("部门填报用户须有且只有一个部门")
+        store.set_departments(name, department=wanted[0], departments=())
+    elif user.role == "reviewer":
+        store.set_departments(name, department=None, departments=wanted)
+    else:
+        raise JixiaoError("管理员看所有部门，无须指定")
+    before = {"department": user.department, "departments": list(user.departments)}
+    audit(store, actor, "user-departments", f"user:{name}", before=before,
+          after={"departments": list(wanted)})  # fmt: skip
 
 
 def disable_user(store: Store, name: str, actor: str | None = None) -> None:

@@ -96,6 +96,20 @@ class Accounts(Database):
                                                   api_tokens.c.revoked_at.is_(None))
                          .values(revoked_at=_now()))  # fmt: skip
 
+    def set_departments(
+        self, name: str, *, department: str | None, departments: tuple[str, ...]
+    ) -> None:
+        """A user's own department (部门填报) and the departments they review (财政审核)."""
+        with self.engine.begin() as conn:
+            uid = conn.execute(select(users.c.id).where(users.c.name == name)).scalar_one_or_none()
+            if uid is None:
+                raise JixiaoError(f"没有用户“{name}”")
+            conn.execute(update(users).where(users.c.id == uid).values(department=department))
+            conn.execute(delete(reviewer_departments).where(reviewer_departments.c.user_id == uid))
+            if departments:
+                rows = [{"user_id": uid, "department": d} for d in departments]
+                conn.execute(insert(reviewer_departments), rows)
+
     def user_count(self) -> int:
         with self._read() as conn:
             return int(conn.execute(select(func.count()).select_from(users)).scalar_one())

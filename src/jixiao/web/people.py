@@ -154,6 +154,33 @@ def add_user(
     return _users(request, (name, once))
 
 
+@router.post("/admin/users/{name}/departments", response_class=HTMLResponse)
+def user_departments(
+    request: Request, name: str, departments: Annotated[str, Form(max_length=4000)] = ""
+) -> Response:
+    v = admin(request)
+    chosen = departments.replace("，", ",").split(",")
+    service.assign_departments(_store(request), name, chosen, actor=v.name)
+    return _go(request, "/admin/users")
+
+
+@router.get("/admin/settings", response_class=HTMLResponse)
+def settings_page(request: Request) -> Response:
+    """The settings in force (jixiao.toml): rules and scoring, as the review and the
+    scoring use them. They are changed in the file, which a deployment keeps under its
+    own change control, not from a page."""
+    admin(request)
+    from ..rules import settings as rule_settings
+    from ..scoring.settings import ScoringSettings
+
+    config = request.app.state.config
+    rules = [(r.rule.code, r.enabled, r.severity.value, dict(r.params))
+             for r in rule_settings(config)]  # fmt: skip
+    scoring = ScoringSettings.from_config(config).model_dump()
+    return _render(request, "settings.html",
+                   {"config_path": config.path, "rules": rules, "scoring": scoring})  # fmt: skip
+
+
 @router.post("/admin/users/{name}/disable", response_class=HTMLResponse)
 def disable_user(request: Request, name: str) -> Response:
     v = admin(request)
