@@ -53,34 +53,14 @@ class Store(Documents, Tables, Corrections, Stats, Accounts, Workflow, Audit):
     ) -> Iterator[list[tuple[int, TargetTable]]]:
         """The tables a query selects, a batch at a time, with reviewers' corrections."""
         for part in super().table_batches(query, batch=batch):
-            # with_corrections sets the levels on the tables themselves, in place.
-            for _ in self.with_corrections((t for _, t in part), batch):
-                pass
+            self.apply_corrections([t for _, t in part])
             yield part
 
     def tables_by_id(self, ids: Iterable[int]) -> dict[int, TargetTable]:
-        """Tables by their numbers (a page of a listing, in whatever order it is sorted)."""
-        from sqlalchemy import select
-
-        from .schema import documents, target_tables
-
-        wanted = list(ids)
-        if not wanted:
-            return {}
-        q = (
-            select(target_tables.c.id, documents.c.path, target_tables.c.idx)
-            .join(documents, documents.c.id == target_tables.c.document_id)
-            .where(target_tables.c.id.in_(wanted))
-        )
-        with self._read() as conn:
-            where = {(path, idx): tid for tid, path, idx in conn.execute(q)}
-        out = {}
-        for t in self.tables(ids=wanted):
-            src = t.source
-            tid = where.get((src.path, src.index)) if src is not None else None
-            if tid is not None:
-                out[tid] = t
-        return out
+        """Tables by their numbers, with reviewers' corrections."""
+        found = super().tables_by_id(ids)
+        self.apply_corrections(list(found.values()))
+        return found
 
 
 __all__ = [

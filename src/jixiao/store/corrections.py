@@ -8,7 +8,7 @@ review and the self-evaluation use the reviewer's levels, marked as corrected.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from itertools import islice
 
@@ -67,14 +67,20 @@ class Corrections(Audit):
         """The tables, each indicator a reviewer corrected carrying the reviewer's levels."""
         it = iter(tables)
         while chunk := list(islice(it, batch)):
-            found = self._corrections({t.project for t in chunk})
-            for t in chunk:
-                for ind in t.indicators:
-                    got = found.get(_key(t, ind.name))
-                    if got is not None:
-                        ind.level1, ind.level2 = got
-                        ind.levels_corrected = True
-                yield t
+            self.apply_corrections(chunk)
+            yield from chunk
+
+    def apply_corrections(self, tables: Sequence[TargetTable]) -> None:
+        """Set reviewers' levels on these tables' indicators, in place (one query)."""
+        found = self._corrections({t.project for t in tables})
+        if not found:
+            return
+        for t in tables:
+            for ind in t.indicators:
+                got = found.get(_key(t, ind.name))
+                if got is not None:
+                    ind.level1, ind.level2 = got
+                    ind.levels_corrected = True
 
     def _corrections(self, projects: set[str]) -> dict[_Key, tuple[str, str]]:
         if not projects:

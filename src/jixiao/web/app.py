@@ -105,6 +105,7 @@ def create_app(db: str | None = None, config: Config | None = None) -> FastAPI:
     )
     app.state.store = service.open_store(db, write=True)
     app.state.config = config if config is not None else load_config()
+    app.state.worst = {"generation": None, "found": {}}  # see pages._worst
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     templates.env.globals["version"] = service.version()
     app.state.templates = templates

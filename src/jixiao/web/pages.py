@@ -137,13 +137,12 @@ def tables_page(
     store = _store(request)
     year_n = _year(year)
     query = service.visible_query(v, _query(q, department, year_n, kind, layout, sort, desc, page))
-    config = request.app.state.config
     if errors:
-        result, worst = _with_errors(store, query, config)
+        result, worst = _with_errors(request, query)
     else:
         result = service.select_tables(store, query)
         # The worst finding of each table on the page (its own rules).
-        worst = _worst(store, [s.id for s in result.items], config)
+        worst = _worst(request, [s.id for s in result.items])
     pages = max(1, -(-result.total // PAGE_SIZE))
     ctx = {
         "result": result, "worst": worst, "q": q or "", "department": department or "",
@@ -157,19 +156,24 @@ def tables_page(
     return _render(request, name, ctx)
 
 
-# A table's worst finding, by table number, while the store is unchanged: listings show it
-# on every page, and reviewing the page's fifty tables again each time is most of its cost.
-_WORST: dict[str, Any] = {"generation": None, "found": {}}
 _WORST_MAX = 200_000
 
 
-def _worst(store: Store, ids: list[int], config: Any) -> dict[int, Finding | None]:
-    """The worst finding of each table (its own rules), the page reviewed in one pass."""
-    generation = (store.url, store.audit_generation(), id(config))
-    found: dict[int, Finding | None] = _WORST["found"]
-    if _WORST["generation"] != generation or len(found) > _WORST_MAX:
+def _worst(request: Request, ids: list[int]) -> dict[int, Finding | None]:
+    """The worst finding of each table (its own rules), the page reviewed in one pass.
+
+    Kept on the application, by table number, while the store is unchanged (the audit
+    trail's newest entry moves with every import, replacement or correction): listings
+    show it on every page, and reviewing the page's fifty tables each time is most of
+    their cost.
+    """
+    store, config = _store(request), request.app.state.config
+    cache = request.app.state.worst
+    generation = store.audit_generation()
+    found: dict[int, Finding | None] = cache["found"]
+    if cache["generation"] != generation or len(found) > _WORST_MAX:
         found.clear()
-        _WORST["generation"] = generation
+        cache["generation"] = generation
     missing = [i for i in ids if i not in found]
     if missing:
         tables = store.tables_by_id(missing)
@@ -180,16 +184,17 @@ def _worst(store: Store, ids: list[int], config: Any) -> dict[int, Finding | Non
 
 
 def _with_errors(
-    store: Store, query: TableQuery, config: Any
+    request: Request, query: TableQuery
 ) -> tuple[Page[TableSummary], dict[int, Finding | None]]:
     """The page of tables that have an error finding: selected tables are reviewed in order
     (at most :data:`REVIEW_LIMIT`; narrow by department or year beyond that)."""
+    store = _store(request)
     everything = store.summaries(query.model_copy(update={"limit": REVIEW_LIMIT, "offset": 0}))
     hits: list[TableSummary] = []
     worst: dict[int, Finding | None] = {}
     for start in range(0, len(everything), 200):
         part = everything[start : start + 200]
-        found = _worst(store, [s.id for s in part], config)
+        found = _worst(request, [s.id for s in part])
         for s in part:
             w = found.get(s.id)
             if w is not None and w.severity is Severity.ERROR:
