@@ -199,6 +199,13 @@ def test_no_secret_is_stored_in_clear(people: People) -> None:
         api.get("/api/v1/tables", headers={"Authorization": f"Bearer {secret}"}).json()["total"]
         == 7
     )
+    # Revoked from the page, the token no longer opens anything.
+    (tid, label, _, revoked), *_ = people.app.state.store.tokens("fin")
+    assert label == "脚本" and revoked is None
+    c.post(f"/tokens/{tid}/revoke", headers=People.csrf(c))
+    refused = api.get("/api/v1/tables", headers={"Authorization": f"Bearer {secret}"})
+    public = api.get("/api/v1/tables").json()["total"]
+    assert refused.json()["total"] == public < 7  # the public's view, no more fin's
     dump = "\n".join(sqlite3.connect(people.db).iterdump())
     assert PASSWORD not in dump and secret not in dump and c.cookies["jixiao_session"] not in dump
     assert "$argon2id$" in dump

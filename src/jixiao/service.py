@@ -70,7 +70,7 @@ __all__ = [
     "fails", "find_project",
     "import_paths", "import_upload", "list_evaluations", "monitor", "open_store", "output_file",
     "review", "add_user", "assign_departments", "first_admin", "set_password", "disable_user",
-    "list_users",
+    "list_users", "api_tokens", "revoke_api_token",
     "sign_in", "sign_out", "viewer_of", "new_api_token", "audit", "visible_query", "may_see",
     "status_of", "step", "mark_finding", "versions", "version_ids", "must_change_password",
     "import_uploads",
@@ -684,6 +684,17 @@ def new_api_token(store: Store, name: str, label: str) -> str:
     store.add_token(name, label, secret_hash(token))
     audit(store, name, "token-add", f"user:{name}", detail=label)
     return token
+
+
+def api_tokens(store: Store, name: str) -> list[tuple[int, str, Any, Any]]:
+    """A user's API tokens (number, label, made, revoked), never the tokens themselves."""
+    return store.tokens(name)
+
+
+def revoke_api_token(store: Store, name: str, token_id: int, actor: str | None = None) -> None:
+    """Revoke one of a user's API tokens: scripts using it are refused from then on."""
+    store.revoke_token(name, token_id)
+    audit(store, actor or name, "token-revoke", f"user:{name}", detail=str(token_id))
 
 
 def audit(

@@ -93,7 +93,8 @@ def check_cmd(
     例：jixiao check --format xlsx -o 审核意见.xlsx
     """
     cfg = load_config(config)
-    reviewed = service.reviewed(_source(files, db), cfg)
+    source = _source(files, db)
+    reviewed = service.reviewed(source, cfg)
     seen: set[Severity] = set()
     if fmt is CheckFormat.text:
         tally = service.PublishedTally(cfg)
@@ -112,7 +113,10 @@ def check_cmd(
                 yield from fs
 
         kind = fmt.value
-        write_output(output, kind, lambda out: service.export_findings(findings(), kind, out))  # type: ignore[arg-type]
+        n = write_output(output, kind, lambda out: service.export_findings(findings(), kind, out))  # type: ignore[arg-type]
+        if output is not None and isinstance(source, service.Store):
+            # Findings of the store written to a file: an export, in the audit trail.
+            service.record_export(source, what="findings", fmt=kind, query=None, rows=n)
     if service.fails(seen, fail_on.value):
         raise typer.Exit(1)
 

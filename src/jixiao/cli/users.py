@@ -71,3 +71,27 @@ def disable_cmd(name: Annotated[str, typer.Argument(help="用户名。")], db: D
     store = open_store(db, write=True)
     service.disable_user(store, name, actor="命令行")
     console.print(f"已停用 {escape(name)}。")
+
+
+@user_app.command("tokens")
+def tokens_cmd(name: Annotated[str, typer.Argument(help="用户名。")], db: DbOption = None) -> None:
+    """列出用户的 API 令牌（只有编号与用途，库中不存令牌本身）。"""
+    store = open_store(db)
+    t = Table("编号", "用途", "生成于", "状态")
+    for tid, label, made, revoked in service.api_tokens(store, name):
+        t.add_row(
+            str(tid), escape(label), f"{made:%Y-%m-%d %H:%M}", "已作废" if revoked else "有效"
+        )
+    console.print(t)
+
+
+@user_app.command("revoke")
+def revoke_cmd(
+    name: Annotated[str, typer.Argument(help="用户名。")],
+    token: Annotated[int, typer.Argument(help="令牌编号（jixiao user tokens 列出）。")],
+    db: DbOption = None,
+) -> None:
+    """作废用户的一个 API 令牌。"""
+    store = open_store(db, write=True)
+    service.revoke_api_token(store, name, token, actor="命令行")
+    console.print(f"已作废 {escape(name)} 的令牌 {token}。")

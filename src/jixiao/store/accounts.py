@@ -160,6 +160,14 @@ class Accounts(Database):
             name = conn.execute(q).scalar_one_or_none()
         return None if name is None else self.user(str(name))
 
+    def tokens(self, name: str) -> list[tuple[int, str, datetime, datetime | None]]:
+        """A user's API tokens: (number, label, made, revoked) — never the token."""
+        t = api_tokens.c
+        uid = select(users.c.id).where(users.c.name == name).scalar_subquery()
+        q = select(t.id, t.label, t.created_at, t.revoked_at).where(t.user_id == uid)
+        with self._read() as conn:
+            return [(r[0], r[1], r[2], r[3]) for r in conn.execute(q.order_by(t.id))]
+
     def revoke_token(self, name: str, token_id: int) -> None:
         uid = select(users.c.id).where(users.c.name == name).scalar_subquery()
         with self.engine.begin() as conn:

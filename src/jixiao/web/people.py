@@ -81,7 +81,8 @@ def sign_out(request: Request) -> Response:
 @router.get("/password", response_class=HTMLResponse)
 def password_page(request: Request) -> Response:
     v = signed_in(request)
-    return _render(request, "password.html", {"v": v, "error": None})
+    tokens = service.api_tokens(_store(request), v.name or "") if v.name != "本机" else []
+    return _render(request, "password.html", {"v": v, "error": None, "tokens": tokens})
 
 
 @router.post("/password", response_class=HTMLResponse)
@@ -105,6 +106,13 @@ def change_password(
     response = _go(request, "/sign-in")
     response.delete_cookie(SESSION_COOKIE)
     return response
+
+
+@router.post("/tokens/{token_id}/revoke", response_class=HTMLResponse)
+def revoke_token(request: Request, token_id: int) -> Response:
+    v = signed_in(request)
+    service.revoke_api_token(_store(request), v.name or "", token_id)
+    return _go(request, "/password")
 
 
 @router.post("/tokens", response_class=HTMLResponse)
