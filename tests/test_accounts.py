@@ -248,3 +248,23 @@ def test_an_administrator_assigns_departments_and_reads_the_settings(people: Peo
     page = admin.get("/admin/settings").text
     assert "completeness.goal" in page and "default_points" in page
     assert people.client("rev").get("/admin/settings").status_code == 403
+
+
+def test_an_administrator_reads_and_downloads_the_audit_trail(people: People) -> None:
+    admin = people.client("admin1")
+    page = admin.get("/admin/audit", params={"action": "sign-in"}).text
+    assert "校验通过" in page and "admin1" in page
+    data = admin.get("/admin/audit.json").json()
+    assert any(e["action"] == "sign-in" for e in data)
+    assert people.client("rev").get("/admin/audit").status_code == 403
+    # The download itself is in the trail.
+    assert "export" in admin.get("/admin/audit", params={"action": "export"}).text
+
+
+def test_a_return_comment_on_one_field(people: People) -> None:
+    fin, rev = people.client("fin"), people.client("rev")
+    tid = people.ids["经济证券化项目"]
+    fin.post(f"/tables/{tid}/step/submit", headers=People.csrf(fin))
+    r = rev.post(f"/tables/{tid}/step/return", headers=People.csrf(rev),
+                 data={"field": "indicators", "comment": "请补满意度指标"})  # fmt: skip
+    assert "已退回" in r.text and "（indicators）：请补满意度指标" in r.text

@@ -455,8 +455,9 @@ def selfeval_page(request: Request) -> Response:
     v = signed_in(request)
     store = _store(request)
     records = [r for r in service.list_evaluations(store) if v.sees(r.department)]
+    steps = {r.id: store.evaluation_status(r.id) for r in records}
     return _render(request, "selfeval.html", {
-        "departments": _departments(store, v), "records": records,
+        "departments": _departments(store, v), "records": records, "steps": steps,
     })  # fmt: skip
 
 
