@@ -268,3 +268,35 @@ def test_a_return_comment_on_one_field(people: People) -> None:
     r = rev.post(f"/tables/{tid}/step/return", headers=People.csrf(rev),
                  data={"field": "indicators", "comment": "请补满意度指标"})  # fmt: skip
     assert "已退回" in r.text and "（indicators）：请补满意度指标" in r.text
+
+
+def test_the_self_evaluation_path(people: People, tmp_path: Path) -> None:
+    from jixiao.accounts import Viewer
+    from jixiao.scoring import ScoringSettings
+
+    store = people.app.state.store
+    ret = tmp_path / "自评.json"
+    ret.write_text(json.dumps([{
+        "project": FIN_TABLE, "department": FIN, "budget": 163.41, "executed": 163.41,
+        "actuals": [{"indicator": "全区财政系统类软件维护及使用个数", "actual": 10},
+                    {"indicator": "全区财政信息系统运行长时间中断次数", "actual": 1},
+                    {"indicator": "重大信息安全事故", "actual": 0}],
+    }], ensure_ascii=False), encoding="utf-8")  # fmt: skip
+    # Another department's user cannot file it; its own can, and it is 已提交.
+    eco = Viewer("eco", "department", ECO)
+    run = service.evaluate_for(store, eco, [str(ret)], ScoringSettings())
+    assert not run.scored and run.problems[0].message == "不是你部门的项目，自评未保存"
+    run = service.evaluate_for(store, Viewer("fin", "department", FIN), [str(ret)],
+                               ScoringSettings())  # fmt: skip
+    (record,) = [r for r in service.list_evaluations(store) if r.project == FIN_TABLE]
+    assert store.evaluation_status(record.id) == "已提交"
+    # The reviewer 复核 then 确认, in that order only; then the public portal shows it.
+    rev = people.client("rev")
+    r = rev.post(f"/selfeval/{record.id}/confirm", headers=People.csrf(rev))
+    assert r.status_code == 400 and "不能确认" in r.text
+    for step in ("review", "confirm"):
+        assert (
+            rev.post(f"/selfeval/{record.id}/{step}", headers=People.csrf(rev)).status_code == 200
+        )
+    assert store.evaluation_status(record.id) == "已确认"
+    assert FIN_TABLE in people.client(None).get("/public").text.split("已确认的绩效自评")[1]
