@@ -6,7 +6,6 @@ after are written as their JSON text; every spreadsheet cell goes through
 
 from __future__ import annotations
 
-import csv
 import json
 from collections.abc import Iterable
 from typing import IO, Any, TextIO
@@ -17,7 +16,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from ..store.audit import AuditEntry, canonical, timestamp
-from .cells import safe_cell
+from .cells import safe_cell, write_csv_rows
 
 COLUMNS: list[tuple[str, int]] = [
     ("编号", 8), ("时间（UTC）", 28), ("用户", 14), ("动作", 16), ("对象", 30),
@@ -49,15 +48,7 @@ def write_audit_json(entries: Iterable[AuditEntry], out: TextIO) -> int:
 
 def write_audit_csv(entries: Iterable[AuditEntry], out: TextIO, *, bom: bool = True) -> int:
     """One row per entry, UTF-8 with a BOM so Excel reads the Chinese."""
-    if bom:
-        out.write("\ufeff")
-    w = csv.writer(out)
-    w.writerow([h for h, _ in COLUMNS])
-    n = 0
-    for e in entries:
-        w.writerow(["" if v is None else safe_cell(v) for v in _row(e)])
-        n += 1
-    return n
+    return write_csv_rows(out, [h for h, _ in COLUMNS], (_row(e) for e in entries), bom=bom)
 
 
 def write_audit_xlsx(entries: Iterable[AuditEntry], out: str | IO[bytes]) -> int:

@@ -10,7 +10,9 @@ are. Every writer in the package calls :func:`safe_cell`; none escapes on its ow
 
 from __future__ import annotations
 
-from typing import Any
+import csv
+from collections.abc import Iterable, Sequence
+from typing import Any, TextIO
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _CONTROL = {c: None for c in (*range(32), 127) if c not in (9, 10, 13)}
@@ -23,3 +25,19 @@ def safe_cell(v: Any) -> Any:
         if len(v) > 1 and v.startswith(FORMULA_START):
             return "'" + v  # a lone "-" is a placeholder, not a formula
     return v
+
+
+def write_csv_rows(
+    out: TextIO, header: Sequence[str], rows: Iterable[Sequence[Any]], *, bom: bool = True
+) -> int:
+    """CSV rows, every cell through :func:`safe_cell` (None as empty), UTF-8 with a BOM
+    so Excel reads the Chinese; returns the rows written (the header not counted)."""
+    if bom:
+        out.write("\ufeff")
+    w = csv.writer(out)
+    w.writerow(header)
+    n = 0
+    for row in rows:
+        w.writerow(["" if v is None else safe_cell(v) for v in row])
+        n += 1
+    return n

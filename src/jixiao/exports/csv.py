@@ -2,26 +2,13 @@
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterable
 from typing import TextIO
 
 from ..model import TargetTable
-from .cells import safe_cell
+from .cells import write_csv_rows
 from .columns import HEADERS, flat_rows
 
 
-def _cell(v: object) -> object:
-    return "" if v is None else safe_cell(v)
-
-
 def write_csv(tables: Iterable[TargetTable], out: TextIO, *, bom: bool = True) -> int:
-    if bom:
-        out.write("\ufeff")
-    w = csv.writer(out)
-    w.writerow(HEADERS)
-    n = 0
-    for row in flat_rows(tables):
-        w.writerow([_cell(v) for v in row])
-        n += 1
-    return n
+    return write_csv_rows(out, HEADERS, flat_rows(tables), bom=bom)

@@ -3,7 +3,6 @@ can filter (one row per finding). Every text cell goes through :func:`safe_cell`
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterable
 from typing import IO, Any, TextIO
 
@@ -12,7 +11,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from ..findings import Finding
-from .cells import safe_cell
+from .cells import safe_cell, write_csv_rows
 from .json import write_json_array
 
 COLUMNS: list[tuple[str, int]] = [
@@ -58,15 +57,7 @@ def _row(f: Finding) -> list[Any]:
 
 def write_findings_csv(findings: Iterable[Finding], out: TextIO, *, bom: bool = True) -> int:
     """The same rows as the workbook, UTF-8 with a BOM so Excel reads the Chinese."""
-    if bom:
-        out.write("\ufeff")
-    w = csv.writer(out)
-    w.writerow([h for h, _ in COLUMNS])
-    n = 0
-    for f in findings:
-        w.writerow(["" if v is None else safe_cell(v) for v in _row(f)])
-        n += 1
-    return n
+    return write_csv_rows(out, [h for h, _ in COLUMNS], (_row(f) for f in findings), bom=bom)
 
 
 def write_findings_json(findings: Iterable[Finding], out: TextIO) -> int:
