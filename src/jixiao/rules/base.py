@@ -73,6 +73,8 @@ class Context:
     # earlier table back by the reference it was given with it.
     state: dict[Any, Any] = field(default_factory=dict, repr=False)
     fetch: Callable[[Any], TargetTable] | None = field(default=None, repr=False)
+    # A published self-evaluation re-scored (§6), shared by the rules that report on it.
+    rescore: Callable[[TargetTable], Any] | None = field(default=None, repr=False)
 
     def earlier(self, ref: Any) -> TargetTable:
         """An earlier table of this run, read back by its reference."""

@@ -136,18 +136,29 @@ class Review:
         configured = [s for s in settings(config) if s.enabled]
         self._levels: list[Classification] | None = None
         self._of: TargetTable | None = None
+        self._rescored: tuple[TargetTable, Any] | None = None
         # A bare mapping is the [rules] section alone; only a whole file has [scoring].
         scoring = ScoringSettings.from_config(config) if isinstance(config, Config) else None
+        self._scoring = scoring
         self._contexts = [
-            (s, Context(s.rule, s.severity, s.params, self._classify, scoring=scoring, fetch=fetch))
+            (s, Context(s.rule, s.severity, s.params, self._classify, scoring=scoring,
+                        fetch=fetch, rescore=self._rescore))
             for s in configured
-        ]
+        ]  # fmt: skip
 
     def _classify(self, t: TargetTable) -> list[Classification]:
         """The table's classification, shared by every rule that asks for it."""
         if self._of is not t or self._levels is None:
             self._of, self._levels = t, classify_table(t)
         return self._levels
+
+    def _rescore(self, t: TargetTable) -> Any:
+        """The table's published self-evaluation re-scored once for all its rules."""
+        if self._rescored is None or self._rescored[0] is not t:
+            from ..scoring.published import compare
+
+            self._rescored = (t, compare(t, self._scoring))
+        return self._rescored[1]
 
     def table(self, t: TargetTable, ref: Any = None) -> list[Finding]:
         """The findings on one table; ``ref`` is how ``fetch`` reads it back later."""
@@ -162,6 +173,7 @@ class Review:
         for _, ctx in self._contexts:
             ctx.inferred.clear()
         self._of = self._levels = None
+        self._rescored = None
         return out
 
 

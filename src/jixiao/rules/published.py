@@ -16,7 +16,7 @@ from .base import Context, Finding, rule
 
 
 def _differences(table: TargetTable, ctx: Context, kind: Kind) -> Iterator[Finding]:
-    got = compare(table, ctx.scoring)
+    got = ctx.rescore(table) if ctx.rescore is not None else compare(table, ctx.scoring)
     if got is None:
         return
     for d in got.differences:
