@@ -92,3 +92,33 @@ def test_a_district_style_form_without_the_template_rows(tmp_path: Path) -> None
     codes = _codes(t)
     assert not codes & {"completeness.implementer", "completeness.contact",
                         "completeness.core", "scores.execution_weight"}  # fmt: skip
+
+
+def test_a_dongguan_approval_table_first_seen_after_the_corpus(tmp_path: Path) -> None:
+    # 东莞市财政项目支出绩效目标批复表 (2019, 市交通运输局), a form not in tests/data/real:
+    # 中期|年度 columns, 预期产出/效果 first levels, a combined 社会、经济、生态效益 level.
+    rows = [
+        ["东莞市财政项目支出绩效目标批复表"], ["( 2019 年度)"], ["预算单位:东莞市交通运输局"],
+        ["项目 名称", "镇际联网路升级改造工程一期", "中期市财政预算(万元)", "284500.00",
+         "本年度申请市财政预算资金(万元)", "919.00"],
+        ["总体目标", "中期滚动目标(2019年--2021年)", "年度目标"],
+        ["", "新建或改造道路,共29个项目。", "完成3个项目补助尾款结算387万元。"],
+        ["绩效指标", "一级 指标", "二级 指标", "三级 指标", "指标值(或计划水平)"],
+        ["", "预期产出指标", "数量指标(或建筑规模指标)", "镇街补助款完成结算项目数", "3"],
+        ["", "", "预算(或投资规模)控制指标", "年度预算执行率", "≥90%"],
+        ["", "效果指标", "社会、经济、生态效益 指标", "补助款结算争议率", "0%"],
+    ]  # fmt: skip
+    cells = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>" for r in rows)
+    path = tmp_path / "dongguan.html"
+    path.write_text(f"<html><body><table>{cells}</table></body></html>", encoding="utf-8")
+    (t,) = [t for t in read_paths([str(path)]) if isinstance(t, TargetTable)]
+    # The project is the name alone, not glued to the next label and its amount.
+    assert t.project == "镇际联网路升级改造工程一期" and t.funds.total == 919
+    from jixiao.classify import classify_table
+
+    levels = [(c.level1, c.level2, c.given) for c in classify_table(t)]
+    assert levels[:2] == [("产出指标", "数量指标", True), ("产出指标", "成本指标", True)]
+    assert levels[2][0] == "效益指标" and not levels[2][2]  # the combined level: inferred inside
+    # The tree is the usual one: the no-points note offers the default split.
+    (note,) = [f for f in check([t]) if f.code == "scores.no_points"]
+    assert "默认分值" in note.message

@@ -52,8 +52,9 @@ LEVEL2 = tuple(PARENT)
 # Short forms seen in tables: "产出", "社会效益", "满意度", "经济成本" (101号).
 _L1_ALIASES = {
     "产出": OUTPUT, "效益": OUTCOME, "满意度": SATISFACTION, "成本": COST_L1,
-    # 四川's 项目完成/项目效益, and 效果 for 效益
-    "项目完成": OUTPUT, "项目产出": OUTPUT, "项目效益": OUTCOME, "效果": OUTCOME,
+    # 四川's 项目完成/项目效益, 东莞's 预期产出, and 效果 for 效益
+    "项目完成": OUTPUT, "项目产出": OUTPUT, "预期产出": OUTPUT, "预期效果": OUTCOME,
+    "项目效益": OUTCOME, "效果": OUTCOME,
     "项目效果": OUTCOME, "服务对象满意度": SATISFACTION,
 }  # fmt: skip
 _L2_ALIASES = {
@@ -67,7 +68,7 @@ _L2_ALIASES = {
 _L2_WORDS = (
     ("满意度", SERVED), ("可持续", SUSTAINABLE), ("生态效益", ECOLOGICAL),
     ("经济效益", ECONOMIC), ("社会效益", SOCIAL), ("数量", QUANTITY), ("质量", QUALITY),
-    ("时效", TIMELINESS), ("成本", COST),
+    ("时效", TIMELINESS), ("成本", COST), ("投资规模", COST), ("预算控制", COST),
 )  # fmt: skip
 
 
@@ -102,7 +103,9 @@ def normalize_level2(text: str | None) -> str | None:
         # "(社会公众或)服务对象满意度指标", "产出数量", "经济效益指标（10分）": the one
         # second level the text names, where it names exactly one.
         named = {l2 for word, l2 in _L2_WORDS if word in t}
-        got = named.pop() if len(named) == 1 else None
+        # "社会、经济、生态效益指标": one group for several second levels, none of them.
+        several = sum(w in t for w in ("社会", "经济", "生态")) >= 2
+        got = named.pop() if len(named) == 1 and not several else None
     return got
 
 

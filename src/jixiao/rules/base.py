@@ -100,7 +100,12 @@ class Context:
         severity = self.severity
         if id(table) in self.inferred:
             severity = min(severity, Severity.WARNING)
-            message += "（指标类别为系统推定：表中未列一级/二级指标）"
+            stated = any(i.level2 and i.level2.strip() for i in table.indicators)
+            message += (
+                "（部分指标的类别为系统推定：表中未列明）"
+                if stated
+                else "（指标类别为系统推定：表中未列一级/二级指标）"
+            )
         return Finding(
             code=self.rule.code,
             severity=severity,
